@@ -1,0 +1,6 @@
+"""`python -m storylint` runs the command-line interface."""
+import sys
+
+from storylint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,77 @@
+"""Writing files so that a crash, a full disk or Ctrl-C never leaves a half-written file behind.
+
+The new content goes to a temporary file in the same folder, is flushed and fsynced, takes the
+old file's permission bits, and then replaces the target with `os.replace` (atomic on POSIX).
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+
+class WriteError(OSError):
+    """A report or fixed story could not be written; the message names the file."""
+
+
+def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace `path` with `data` atomically, keeping `mode` (or the existing file's mode)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise WriteError(f"cannot write {path}: folder {folder} does not exist")
+    if mode is None:
+        mode = _existing_mode(path)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".storylint-tmp", dir=folder)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException as exc:
+        _remove(temp)
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    _sync_folder(folder)
+
+
+def write_text_atomic(path: Path, writer) -> None:
+    """Render text with `writer(stream)` into memory, then write it atomically as UTF-8."""
+    buffer = io.StringIO()
+    writer(buffer)
+    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+
+
+def _existing_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

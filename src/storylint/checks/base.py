@@ -1,0 +1,49 @@
+"""Helpers every check kind shares: turning offsets into Findings and filling message templates."""
+from __future__ import annotations
+
+from storylint.finding import Finding, Fix
+from storylint.story import Story
+
+MAX_MATCHED_CHARS = 200
+
+
+def make_finding(rule, story: Story, start: int, end: int, params: dict,
+                 fix: Fix | None = None, score: float | None = None,
+                 source: str = "rule") -> Finding:
+    """A Finding for text[start:end] of the story, with the rule's message filled in."""
+    line, column = story.position(start)
+    end_line, end_column = story.position(end)
+    section = story.section_at(line)
+    matched = story.text[start:end]
+    if len(matched) > MAX_MATCHED_CHARS:
+        matched = matched[:MAX_MATCHED_CHARS] + "\u2026"
+    return Finding(
+        code=rule.code, name=rule.name, severity=rule.severity,
+        message=fill(rule.message, params), path=story.path, line=line, column=column,
+        end_line=end_line, end_column=end_column, section=section.kind if section else None,
+        matched=matched, fix=fix, score=score, source=source,
+    )
+
+
+def fill(template: str, params: dict) -> str:
+    """The message template with its {placeholders} replaced (validated at load time)."""
+    return template.format_map(params)
+
+
+def line_span(story: Story, line: int) -> tuple[int, int]:
+    """Offsets of a whole line's text (without its line ending)."""
+    start = story.line_starts[line - 1]
+    return start, start + len(story.lines[line - 1])
+
+
+def content_span(story: Story, line: int) -> tuple[int, int]:
+    """Offsets of a line's text without leading and trailing whitespace."""
+    text = story.lines[line - 1]
+    start = story.line_starts[line - 1] + len(text) - len(text.lstrip())
+    return start, story.line_starts[line - 1] + len(text.rstrip())
+
+
+def in_sections(rule, story: Story, offset: int) -> bool:
+    """True when the character at `offset` lies in a section the rule reads."""
+    section = story.section_at(story.position(offset)[0])
+    return rule.applies_to(section.kind if section else None)

@@ -1,0 +1,54 @@
+"""Kind `required-text`: text that must appear in given sections (e.g. licensing boilerplate)."""
+from __future__ import annotations
+
+from storylint.checks import OptionError
+from storylint.checks.base import content_span, make_finding
+from storylint.patterns import PatternError, compile_pattern
+from storylint.schema import Field
+
+OPTIONS = {
+    "items": Field("list", required=True, min_items=1, doc="what must be present", items=Field(
+        "map", fields={
+            "name": Field("str", required=True, doc="what the item is, for the message"),
+            "pattern": Field("str", required=True, doc="RE2 pattern that finds the item"),
+            "insert": Field("str", doc="text a fix may append when the item is missing"),
+        })),
+    "ignore-case": Field("bool", default=True),
+}
+PARAMS = ("item",)
+DEFAULT_SECTIONS = ("boilerplate",)
+
+
+def build(rule):
+    """Compile each item's pattern once."""
+    items = []
+    for index, item in enumerate(rule.options["items"]):
+        try:
+            pattern = compile_pattern(item["pattern"], rule.options["ignore_case"])
+        except PatternError as exc:
+            raise OptionError(str(exc), ("options", "items", index, "pattern")) from None
+        items.append((item["name"], pattern))
+    return _RequiredText(items)
+
+
+class _RequiredText:
+    def __init__(self, items):
+        self.items = items
+
+    def run(self, story, rule):
+        """One finding per required item not found in the rule's sections."""
+        sections = [s for s in story.sections if rule.applies_to(s.kind)]
+        text = "\n".join(story.section_text(s) for s in sections)
+        missing = [name for name, pattern in self.items if next(pattern.spans(text), None) is None]
+        if not missing:
+            return []
+        anchor = sections[0].start_line if sections else _last_line(story)
+        start, end = content_span(story, anchor)
+        return [make_finding(rule, story, start, end, {"item": name}) for name in missing]
+
+
+def _last_line(story) -> int:
+    for number in range(len(story.lines), 0, -1):
+        if story.lines[number - 1].strip():
+            return number
+    return 1

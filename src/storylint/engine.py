@@ -1,0 +1,193 @@
+"""The engine: select rules, run them on stories, apply suppressions, sort. Checking never prints."""
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
+from pathlib import Path
+
+from storylint.config import Config, ConfigError
+from storylint.diagnostics import BUILTIN_RULES, diagnostic
+from storylint.finding import Finding, Severity
+from storylint.rulepack import Rule, RulePack, check_unique, load_pack
+from storylint.source import read_story
+from storylint.story import DEFAULT_FORMAT, Story, StoryFormat
+from storylint.suppress import read_suppressions
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The findings for one file and how it was decoded."""
+
+    path: str
+    encoding: str | None
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class RunResult:
+    """Everything a format needs: per-file findings, the active rules and the fail level."""
+
+    files: list[FileReport]
+    rules: tuple[Rule, ...]
+    fail_level: Severity = Severity.WARNING
+    internal_errors: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def findings(self) -> list[Finding]:
+        """All findings of all files, in file order."""
+        return [f for report in self.files for f in report.findings]
+
+    def exit_code(self) -> int:
+        """3 after an internal error, 1 for findings at or above the fail level, else 0."""
+        if self.internal_errors:
+            return 3
+        failing = any(f.severity >= self.fail_level for f in self.findings())
+        return 1 if failing else 0
+
+
+def bundled_pack_dirs() -> list[Path]:
+    """The rule packs shipped with storylint (inside the wheel, or the repo's top-level rules/)."""
+    from storylint.resources import data_dir
+
+    root = data_dir("rules")
+    return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
+
+
+def load_rules(config: Config, extra_packs: list[Path] = ()) -> tuple[list[Rule], StoryFormat]:
+    """Load every configured pack, check codes are unique, and return all rules plus the format."""
+    folders = (bundled_pack_dirs() if config.default_packs else []) + list(config.packs)
+    folders += list(extra_packs)
+    packs: list[RulePack] = [load_pack(folder) for folder in folders]
+    rules = list(BUILTIN_RULES) + sorted((r for p in packs for r in p.rules), key=lambda r: r.code)
+    check_unique(rules)
+    fmt = next((p.format for p in packs if p.format is not DEFAULT_FORMAT), DEFAULT_FORMAT)
+    return rules, fmt
+
+
+def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
+    """Apply select/extend-select/ignore and severity overrides; unknown names are errors."""
+    index = rule_index(rules)
+    for key in (*(config.select or ()), *config.extend_select, *config.ignore, *config.severity):
+        if not _lookup(index, key):
+            raise ConfigError([f"{config.path or 'command line'}: unknown rule {key!r} "
+                               "(see `storylint rules`)"])
+    if config.select is None:
+        chosen = [r for r in rules if r.enabled]
+    else:
+        wanted = {r.code for key in config.select for r in _lookup(index, key)}
+        chosen = [r for r in rules if r.code in wanted or r.kind == "diagnostic"]
+    extra = {r.code for key in config.extend_select for r in _lookup(index, key)}
+    chosen += [r for r in rules if r.code in extra and r not in chosen]
+    dropped = {r.code for key in config.ignore for r in _lookup(index, key)}
+    overrides = {r.code: level for key, level in config.severity.items()
+                 for r in _lookup(index, key)}
+    return [replace(r, severity=overrides[r.code]) if r.code in overrides else r
+            for r in chosen if r.code not in dropped]
+
+
+def rule_index(rules: list[Rule]) -> dict[str, Rule]:
+    """Each rule under its code, its name and its former names."""
+    index = {}
+    for rule in rules:
+        for key in (rule.code, rule.name, *rule.renamed_from):
+            index[key] = rule
+    return index
+
+
+def _lookup(index: dict[str, Rule], key: str) -> list[Rule]:
+    """A rule by code/name, or every rule whose code starts with a prefix such as `SL3`."""
+    if key in index:
+        return [index[key]]
+    return [r for k, r in index.items() if k == r.code and k.startswith(key) and key[:2].isalpha()]
+
+
+class Linter:
+    """Runs a fixed set of rules over stories; build once, check many files."""
+
+    def __init__(self, rules: list[Rule], config: Config | None = None,
+                 fmt: StoryFormat = DEFAULT_FORMAT):
+        self.config = config or Config()
+        self.rules = tuple(rules)
+        self.checks = [r for r in rules if r.check is not None]
+        self.builtin = {r.name: r for r in rules if r.kind == "diagnostic"}
+        self.keys = {k: r.code for k, r in rule_index(rules).items()}
+        self.format = fmt
+        self.internal_errors = 0
+
+    def check_text(self, text: str, path: str = "<story>", encoding: str = "utf-8") -> list[Finding]:
+        """Findings for decoded story text, suppressions applied, in position order."""
+        if not text.strip():
+            return self._builtin("empty-story", path, "story file is empty")
+        story = Story(text, path, encoding, self.format)
+        findings = []
+        for rule in self.checks:
+            findings.extend(self._run(rule, story))
+        suppressions, problems = read_suppressions(story, self.keys,
+                                                   self.builtin.get("invalid-suppression"))
+        findings = [f for f in findings if not suppressions.covers(f)]
+        findings += [p for p in problems if "invalid-suppression" in self.builtin]
+        return sorted(findings, key=Finding.sort_key)
+
+    def check_file(self, path: str) -> FileReport:
+        """Read, decode and check one file; read problems become findings."""
+        cfg = self.config
+        source = read_story(path, cfg.max_file_size, cfg.encoding_fallback, cfg.follow_symlinks)
+        findings = [self._restamp(f) for f in source.findings]
+        findings = [f for f in findings if f is not None]
+        if source.text is not None:
+            findings += self.check_text(source.text, path, source.encoding)
+        return FileReport(path, source.encoding, tuple(sorted(findings, key=Finding.sort_key)))
+
+    def _run(self, rule: Rule, story: Story) -> list[Finding]:
+        try:
+            return list(rule.check.run(story, rule))
+        except Exception as exc:  # a bug in one rule must not stop the others
+            self.internal_errors += 1
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            detail = (f"internal error in rule {rule.name} on {story.path}: "
+                      f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno}); "
+                      "please report this with the story attached")
+            return self._builtin("internal-error", story.path, detail)
+
+    def _builtin(self, name: str, path: str, detail: str) -> list[Finding]:
+        rule = self.builtin.get(name)
+        return [diagnostic(name, path, detail, rule=rule)] if rule else []
+
+    def _restamp(self, finding: Finding) -> Finding | None:
+        rule = self.builtin.get(finding.name)
+        if rule is None:
+            return None
+        return finding if rule.severity == finding.severity else replace(finding,
+                                                                         severity=rule.severity)
+
+
+def iter_story_paths(paths: list[str], config: Config):
+    """Files named on the command line as given; directories walked for `include` patterns."""
+    for given in paths:
+        if os.path.isdir(given) and not os.path.islink(given):
+            yield from _walk(given, config)
+        else:
+            yield given
+
+
+def _walk(top: str, config: Config):
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(
+            os.path.join(folder, d), config))
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if any(fnmatch(name, p) for p in config.include) and not _excluded(path, config):
+                yield path
+
+
+def _excluded(path: str, config: Config) -> bool:
+    name = os.path.basename(path)
+    return any(fnmatch(name, p) or fnmatch(path, p) for p in config.exclude)
+
+
+def run_check(paths: list[str], linter: Linter) -> RunResult:
+    """Check every story under `paths` and collect a RunResult."""
+    reports = [linter.check_file(path) for path in iter_story_paths(paths, linter.config)]
+    return RunResult(reports, linter.rules, linter.config.fail_level, linter.internal_errors)

@@ -1,0 +1,65 @@
+"""The one record every check returns and every output format reads."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """How serious a finding is; ordered so `>=` compares against a fail level."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read `error`/`warning`/`info` (any case); raise ValueError otherwise."""
+        try:
+            return cls[text.strip().upper()]
+        except (KeyError, AttributeError):
+            raise ValueError(f"unknown severity {text!r}; expected one of: error, warning, info")
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A replacement of text[start:end] (offsets into the decoded story text)."""
+
+    start: int
+    end: int
+    replacement: str
+    safe: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one story, located by 1-based line and column (in characters)."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    section: str | None = None
+    matched: str | None = None
+    fix: Fix | None = None
+    score: float | None = None
+    source: str = "rule"  # rule | model | parser | io | internal
+
+    def sort_key(self) -> tuple:
+        """Order by file position, then by severity (most severe first), then code."""
+        return (self.path, self.line, self.column, -self.severity, self.code)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict; the severity as its lower-case name."""
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data

@@ -1,0 +1,84 @@
+"""Regular expressions from rule packs, compiled with RE2 so that no pattern can hang a run.
+
+RE2 runs in time linear in the input, whatever the pattern, and refuses what it cannot do in
+linear time (backreferences, lookaround) at load time rather than silently falling back to a
+backtracking engine. Its `\\b` and `\\w` are ASCII-only, so rules that need whole words say
+`whole-word: true` and the boundary is checked here with Unicode-aware `str.isalnum`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_PATTERN_CHARS = 64_000
+MAX_PROGRAM_MEMORY = 8 << 20
+
+
+class PatternError(ValueError):
+    """A pattern the safe engine refuses; the message says why."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled pattern; `spans` yields (start, end) character offsets of non-empty matches."""
+
+    source: str
+    compiled: object
+    whole_word: bool
+
+    def spans(self, text: str):
+        """Offsets of each non-empty match, skipping word-internal ones when whole_word is set."""
+        for match in self.compiled.finditer(text):
+            start, end = match.span()
+            if end == start:
+                continue
+            if self.whole_word and not _at_word_edges(text, start, end):
+                continue
+            yield start, end
+
+
+def compile_pattern(source: str, ignore_case: bool = False, whole_word: bool = False) -> Pattern:
+    """Compile a rule pattern that must never match the empty string."""
+    compiled = compile_regex(source, ignore_case)
+    if compiled.search("") is not None:
+        raise PatternError("pattern matches the empty string, so it would match everywhere")
+    return Pattern(source, compiled, whole_word)
+
+
+def compile_regex(source: str, ignore_case: bool = False):
+    """Compile with RE2; raise PatternError naming the unsupported feature or syntax problem."""
+    import re2
+
+    if len(source) > MAX_PATTERN_CHARS:
+        raise PatternError(f"pattern too long ({len(source):,} > {MAX_PATTERN_CHARS:,} chars)")
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = MAX_PROGRAM_MEMORY
+    options.case_sensitive = not ignore_case
+    try:
+        compiled = re2.compile(source, options)
+    except re2.error as exc:
+        raise PatternError(_explain(source, exc)) from None
+    return compiled
+
+
+def _explain(source: str, exc: Exception) -> str:
+    detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(
+        exc.args[0], bytes) else str(exc)
+    unsupported = {"(?<": "lookbehind", "(?=": "lookahead", "(?!": "lookahead", "(?>": "atomic group"}
+    for token, feature in unsupported.items():
+        if token in source and ("perl operator" in detail or "missing argument" in detail
+                                or "invalid" in detail):
+            return f"pattern uses {feature}, unsupported by the safe regex engine (RE2): {detail}"
+    if "escape" in detail and any(f"\\{d}" in source for d in "123456789"):
+        return f"pattern uses a backreference, unsupported by the safe regex engine (RE2): {detail}"
+    return f"invalid pattern: {detail}"
+
+
+def _at_word_edges(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not _wordish(before) and not _wordish(after)
+
+
+def _wordish(char: str) -> bool:
+    return char.isalnum() or char == "_"

@@ -1,0 +1,17 @@
+"""Output formats: one module per format, each with `render(result, stream)`.
+
+A new format is one new module and one entry here; modules are imported only when used.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+FORMATS = {
+    "text": "storylint.report.text",
+    "json": "storylint.report.json_format",
+}
+
+
+def render(name: str, result, stream) -> None:
+    """Write `result` to `stream` in the named format."""
+    import_module(FORMATS[name]).render(result, stream)

@@ -1,0 +1,46 @@
+"""The versioned JSON document for CI and scripts (its shape is documented in the README)."""
+from __future__ import annotations
+
+import json
+
+from storylint import __version__
+
+SCHEMA_VERSION = "1.0"
+
+
+def render(result, stream) -> None:
+    """Write the whole run as one JSON object."""
+    json.dump(to_document(result), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def to_document(result) -> dict:
+    """The run as plain data: version, tool, files with findings, summary."""
+    files = [{"path": r.path, "encoding": r.encoding,
+              "findings": [_finding(f) for f in r.findings]} for r in result.files]
+    return {"version": SCHEMA_VERSION, "tool": {"name": "storylint", "version": __version__},
+            "files": files, "summary": summary(result)}
+
+
+def _finding(finding) -> dict:
+    data = finding.to_dict()
+    del data["path"]
+    return data
+
+
+def summary(result) -> dict:
+    """Counts by severity and by rule, the fail level and the exit code."""
+    findings = result.findings()
+    by_rule: dict[str, int] = {}
+    for f in findings:
+        by_rule[f.name] = by_rule.get(f.name, 0) + 1
+    return {
+        "files": len(result.files),
+        "files_with_findings": sum(1 for r in result.files if r.findings),
+        "findings": len(findings),
+        "by_severity": {level: sum(1 for f in findings if str(f.severity) == level)
+                        for level in ("error", "warning", "info")},
+        "by_rule": dict(sorted(by_rule.items())),
+        "fail_level": str(result.fail_level),
+        "exit_code": result.exit_code(),
+    }

@@ -1,0 +1,307 @@
+"""The parsed story: typed sections with exact line spans, and offset <-> line/column mapping.
+
+A script has a headline, a date line `(22 Apr 2024)`, location/date lines, a numbered shot list
+(entries may continue on the next lines with a soundbite's quoted words), story paragraphs, the
+licensing boilerplate and whatever trails after it. Parsing never fails: a part that cannot be
+found is simply absent, and rules report it.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from storylint.dates import DATE_HINT, UNDATED
+
+SECTION_KINDS = (
+    "headline", "date", "location", "header", "shot", "body", "boilerplate", "trailing",
+    "directive",
+)
+CONTENT_KINDS = ("headline", "shot", "body", "trailing")
+
+_SHOT = re.compile(r"\s*(\d{1,3})\s*[.)]\s+\S")
+_HEADER = re.compile(r"\s*(SHOT ?LIST|STORY ?LINE|SCRIPT)\s*:?\s*\Z", re.IGNORECASE)
+_DATE_LINE = re.compile(r"\s*\(\s*([^()]{3,40}?)\s*\)\s*\Z")
+_LOCATION = re.compile(
+    r"\s*(?:FILE\s*[:-]\s*)?(?P<place>[^\s.!?][^.!?]{0,120}?)\s+[-\u2013\u2014]+\s+"
+    r"(?P<date>[^-\u2013\u2014]{3,40}?)\s*\Z")
+_DIRECTIVE = re.compile(r"\s*\[storylint:[^\]]*\]\s*\Z")
+_QUOTE_START = ("\"", "\u201c", "'", "\u2018")
+# A line that only carries a boilerplate field's value (a link, an address, a phone number).
+_FIELD_VALUE = re.compile(
+    r"\s*(?:https?://\S+|www\.\S+|\S+@\S+\.\w+|Tel\b.*|\+?[\d ()-]{7,})\s*\Z", re.IGNORECASE)
+DEFAULT_BOILERPLATE_MARKERS = (
+    r"\s*Clients are reminded\b",
+    r"\s*For further assistance\b",
+    r"\s*Find out more about AP Archive\b",
+    r"\s*You can license this (?:story|clip|video)\b",
+    r"\s*(?:Facebook|Twitter|Instagram|YouTube|LinkedIn|TikTok)\s*:",
+    r"\s*(?:Tel|Telephone|E-?mail|Website)\s*:",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A typed span of whole lines (1-based, inclusive); `number` for shots, `value` for dates."""
+
+    kind: str
+    start_line: int
+    end_line: int
+    number: int | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryFormat:
+    """Pack-supplied hints for the parser: the lines that make up the licensing boilerplate."""
+
+    boilerplate_markers: tuple = tuple(re.compile(p, re.IGNORECASE)
+                                       for p in DEFAULT_BOILERPLATE_MARKERS)
+
+
+DEFAULT_FORMAT = StoryFormat()
+
+
+class Story:
+    """One decoded story: text, lines, sections, and the mapping between offsets and positions."""
+
+    def __init__(self, text: str, path: str = "<story>", encoding: str = "utf-8",
+                 fmt: StoryFormat = DEFAULT_FORMAT):
+        self.text, self.path, self.encoding = text, path, encoding
+        self.lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+        starts, total = [], 0
+        for raw in text.split("\n"):
+            starts.append(total)
+            total += len(raw) + 1
+        self.line_starts = starts
+        self.sections: tuple[Section, ...] = tuple(parse_sections(self.lines, fmt))
+        self._line_section: list[Section | None] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset into the text."""
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """Character offset of a 1-based (line, column)."""
+        return self.line_starts[line - 1] + column - 1
+
+    def section_text(self, section: Section) -> str:
+        """The section's lines joined with newlines (line endings normalised)."""
+        return "\n".join(self.lines[section.start_line - 1:section.end_line])
+
+    def of_kind(self, *kinds: str) -> list[Section]:
+        """The sections of the given kinds, in story order."""
+        return [s for s in self.sections if s.kind in kinds]
+
+    def section_at(self, line: int) -> Section | None:
+        """The section that holds a 1-based line, or None for blank lines."""
+        if self._line_section is None:
+            table: list[Section | None] = [None] * (len(self.lines) + 1)
+            for section in self.sections:
+                for number in range(section.start_line, section.end_line + 1):
+                    table[number] = section
+            self._line_section = table
+        return self._line_section[line] if 0 < line < len(self._line_section) else None
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines as editors and git count them (a final newline ends, not starts, one)."""
+        return len(self.lines) - (1 if self.text.endswith("\n") else 0)
+
+
+def classify_line(line: str, fmt: StoryFormat = DEFAULT_FORMAT) -> str:
+    """The structural kind of a single line, before context is considered."""
+    if not line.strip():
+        return "blank"
+    if _DIRECTIVE.match(line):
+        return "directive"
+    if _SHOT.match(line):
+        return "shot"
+    if _HEADER.match(line):
+        return "header"
+    if _DATE_LINE.match(line) and any(ch.isdigit() for ch in line):
+        return "date"
+    if any(marker.match(line) for marker in fmt.boilerplate_markers):
+        return "boilerplate"
+    if len(line) <= 160 and _is_location(line):
+        return "location"
+    return "text"
+
+
+def _is_location(line: str) -> bool:
+    match = _LOCATION.match(line)
+    if not match:
+        return False
+    date = match.group("date")
+    return bool(DATE_HINT.search(date) or UNDATED.match(date.strip()))
+
+
+def location_date(line: str) -> str | None:
+    """The date part of a location/date line, e.g. `22 April 2024`."""
+    match = _LOCATION.match(line)
+    return match.group("date").strip() if match else None
+
+
+def date_line_value(line: str) -> str | None:
+    """The text inside a `(22 Apr 2024)` date line."""
+    match = _DATE_LINE.match(line)
+    return match.group(1) if match else None
+
+
+def shot_number(line: str) -> int | None:
+    """The number that opens a shot line, e.g. 3 for `3. SOUNDBITE (English) ...`."""
+    match = _SHOT.match(line)
+    return int(match.group(1)) if match else None
+
+
+def parse_sections(lines: list[str], fmt: StoryFormat = DEFAULT_FORMAT) -> list[Section]:
+    """Split the lines of a script into typed sections; never raises."""
+    kinds = [classify_line(line, fmt) for line in lines]
+    start = _boilerplate_start(kinds)
+    sections = _Parser(lines, kinds).run(start)
+    sections.extend(_tail_sections(lines, kinds, start))
+    return sections
+
+
+def _boilerplate_start(kinds: list[str]) -> int:
+    """Index of the first boilerplate line, or len(kinds) when absent."""
+    for index, kind in enumerate(kinds):
+        if kind == "boilerplate":
+            return index
+    return len(kinds)
+
+
+def _tail_sections(lines: list[str], kinds: list[str], start: int) -> list[Section]:
+    """Boilerplate paragraphs and trailing (non-boilerplate) paragraphs from `start` on."""
+    sections: list[Section] = []
+    current: list = []  # [part, first, last]
+    previous = ""  # the part of the last non-blank line
+    for index in range(start, len(lines)):
+        kind = kinds[index]
+        if kind in ("blank", "directive"):
+            current = _close(sections, current)
+            if kind == "directive":
+                sections.append(Section("directive", index + 1, index + 1))
+            continue
+        part = "trailing"
+        if kind == "boilerplate" or (previous == "boilerplate" and _FIELD_VALUE.match(lines[index])):
+            part = "boilerplate"
+        if current and current[0] != part:
+            current = _close(sections, current)
+        current = current or [part, index + 1, index + 1]
+        current[2] = index + 1
+        previous = part
+    _close(sections, current)
+    return sections
+
+
+def _close(sections: list[Section], current: list) -> list:
+    if current:
+        sections.append(Section(current[0], current[1], current[2]))
+    return []
+
+
+class _Parser:
+    """The state machine for everything before the boilerplate: top, shots, body."""
+
+    def __init__(self, lines: list[str], kinds: list[str]):
+        self.lines, self.kinds = lines, kinds
+        self.sections: list[Section] = []
+        self.state = "top"
+        self.open: list | None = None  # [kind, first, last, number]
+        self.after_blank = False
+
+    def run(self, stop: int) -> list[Section]:
+        for index in range(stop):
+            self.step(index, self.kinds[index], self.lines[index])
+        self.close()
+        return self.sections
+
+    def close(self) -> None:
+        if self.open:
+            kind, first, last, number = self.open
+            self.sections.append(Section(kind, first, last, number))
+            self.open = None
+
+    def single(self, kind: str, index: int, value: str | None = None) -> None:
+        self.close()
+        self.sections.append(Section(kind, index + 1, index + 1, value=value))
+
+    def step(self, index: int, kind: str, line: str) -> None:
+        if kind == "blank":
+            if self.open and not (self.open[0] == "shot" and self._awaits_quote()):
+                self.close()
+            self.after_blank = True
+            return
+        if kind == "directive":
+            self.single("directive", index)
+            return
+        getattr(self, f"in_{self.state}")(index, kind, line)
+        self.after_blank = False
+
+    def in_top(self, index: int, kind: str, line: str) -> None:
+        seen = {s.kind for s in self.sections}
+        if kind == "text" and not seen - {"directive"}:
+            self.single("headline", index)
+        elif kind in ("date", "location", "header"):
+            self.structural(index, kind, line)
+        elif kind == "shot":
+            self.state = "shots"
+            self.in_shots(index, kind, line)
+        else:
+            self.state = "body"
+            self.in_body(index, kind, line)
+
+    def in_shots(self, index: int, kind: str, line: str) -> None:
+        if kind == "shot":
+            self.close()
+            self.open = ["shot", index + 1, index + 1, shot_number(line)]
+        elif kind in ("location", "header", "date"):
+            self.structural(index, kind, line)
+        elif self.open and self.open[0] == "shot" and self._continues_shot(line):
+            self.open[2] = index + 1
+        else:
+            self.state = "body"
+            self.in_body(index, kind, line)
+
+    def in_body(self, index: int, kind: str, line: str) -> None:
+        if kind == "header" or (kind == "location" and self._next_is_shot(index)):
+            self.structural(index, kind, line)
+            return
+        if self.open and self.open[0] == "body" and not self.after_blank:
+            self.open[2] = index + 1
+            return
+        self.close()
+        self.open = ["body", index + 1, index + 1, None]
+
+    def structural(self, index: int, kind: str, line: str) -> None:
+        if kind == "date":
+            self.single("date", index, date_line_value(line))
+        elif kind == "location":
+            self.single("location", index, location_date(line))
+            if self.state == "body":
+                self.state = "shots"
+        else:
+            name = _HEADER.match(line).group(1).upper().replace(" ", "")
+            self.single("header", index, name)
+            self.state = "body" if name == "STORYLINE" else "shots"
+
+    def _continues_shot(self, line: str) -> bool:
+        if self.after_blank and not self._awaits_quote():
+            return False
+        return line.lstrip().startswith(_QUOTE_START) or self._awaits_quote()
+
+    def _awaits_quote(self) -> bool:
+        """True while a soundbite shot ends in a colon or has an unclosed quotation."""
+        first, last = self.open[1], self.open[2]
+        text = "\n".join(self.lines[first - 1:last])
+        if text.rstrip().endswith(":"):
+            return True
+        return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
+
+    def _next_is_shot(self, index: int) -> bool:
+        for kind in self.kinds[index + 1:]:
+            if kind != "blank":
+                return kind == "shot"
+        return False
