@@ -14,15 +14,18 @@ from storylint.rulepack import Rule, RulePack, check_unique, load_pack
 from storylint.source import read_story
 from storylint.story import DEFAULT_FORMAT, Story, StoryFormat
 from storylint.suppress import read_suppressions
+from storylint.verdict import Contribution, score_story
 
 
 @dataclass(frozen=True)
 class FileReport:
-    """The findings for one file and how it was decoded."""
+    """The findings for one file, how it was decoded, and the story's score with its breakdown."""
 
     path: str
     encoding: str | None
     findings: tuple[Finding, ...]
+    score: float = 0.0
+    breakdown: tuple[Contribution, ...] = ()
 
 
 @dataclass
@@ -115,6 +118,11 @@ class Linter:
         self.keys = {k: r.code for k, r in rule_index(rules).items()}
         self.format = fmt
         self.internal_errors = 0
+        self.weights = {r.code: r.weight for r in rules}
+        for rule in self.checks:  # load models etc. now, so their errors stop the run (exit 2)
+            prepare = getattr(rule.check, "prepare", None)
+            if prepare is not None:
+                prepare()
 
     def check_text(self, text: str, path: str = "<story>", encoding: str = "utf-8") -> list[Finding]:
         """Findings for decoded story text, suppressions applied, in position order."""
@@ -138,7 +146,9 @@ class Linter:
         findings = [f for f in findings if f is not None]
         if source.text is not None:
             findings += self.check_text(source.text, path, source.encoding)
-        return FileReport(path, source.encoding, tuple(sorted(findings, key=Finding.sort_key)))
+        findings.sort(key=Finding.sort_key)
+        score, breakdown = score_story(findings, self.weights)
+        return FileReport(path, source.encoding, tuple(findings), score, breakdown)
 
     def _run(self, rule: Rule, story: Story) -> list[Finding]:
         try:

@@ -1,0 +1,1 @@
+"""Training and evaluation helpers (corpora readers, synthetic scripts). Never imported by `check`."""

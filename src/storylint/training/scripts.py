@@ -1,0 +1,136 @@
+"""Synthetic AP-style story scripts built from real news text (no public corpus of them exists).
+
+A script wraps a real article in the archive format: headline, `(22 Apr 2024)`, location/date
+lines, a numbered shot list with soundbites quoted from the article, the article's paragraphs
+as story text, and the licensing boilerplate, full or with its links stripped. An optional tail
+(real promotional text, or a legitimate closing paragraph) can be appended, and the script
+records the exact line where the tail starts, so a detector can be scored on localisation.
+Used for training, evaluation and benchmark corpora; never by `storylint check`.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from storylint.training.corpora import Document
+
+PLACES = (
+    "Kornidzor village, Armenia", "Moscow, Russia", "Kyiv, Ukraine", "London, UK",
+    "Washington, DC, USA", "Paris, France", "Nairobi, Kenya", "Lagos, Nigeria", "Sydney, Australia",
+    "Tokyo, Japan", "Seoul, South Korea", "Mexico City, Mexico", "Sao Paulo, Brazil",
+    "Cairo, Egypt", "Jerusalem", "Gaza City, Gaza Strip", "Beirut, Lebanon", "Berlin, Germany",
+    "Madrid, Spain", "Rome, Italy", "Geneva, Switzerland", "New Delhi, India", "Manila, Philippines",
+    "Bangkok, Thailand", "Istanbul, Turkey", "Tehran, Iran", "Kabul, Afghanistan",
+    "Johannesburg, South Africa", "Toronto, Canada", "Brussels, Belgium",
+)
+SHOT_TEMPLATES = (
+    "Wide of {thing}", "Mid of {thing}", "Close of {thing}", "Various of {thing}",
+    "Tracking shot of {thing}", "Pan of {thing}", "Aerial of {thing}", "Cutaway of {thing}",
+    "Exterior of {thing}", "Interior of {thing}", "People walking past {thing}",
+)
+THINGS = (
+    "military vehicles driving along road", "the parliament building", "protesters holding signs",
+    "police officers at a checkpoint", "traffic on the main road", "the city skyline",
+    "officials arriving for talks", "journalists waiting outside", "the damaged building",
+    "residents queuing for aid", "the stadium", "the company headquarters", "the trading floor",
+    "the press conference", "the hospital entrance", "the airport terminal", "workers at the site",
+)
+ROLES = ("spokesperson", "resident", "minister", "analyst", "witness", "official", "spokesman",
+         "professor", "chief executive", "police chief", "coach", "director")
+NAMES = ("Ani Petrosyan", "John Smith", "Maria Lopez", "Dmitry Ivanov", "Grace Mwangi",
+         "Chen Wei", "Fatima Hassan", "Tom Baker", "Sophie Martin", "Rahul Mehta", "Olga Kuznetsova")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+DASHES = ("\u2013", "-", "\u2014")
+
+FULL_BOILERPLATE = (
+    "Clients are reminded to adhere to all listed restrictions and to check the terms of their "
+    "licence agreements. For further assistance, please contact the AP Archive on: Tel "
+    "+44(0)2074827482 Email: info@aparchive.com\n\n"
+    "Find out more about AP Archive: http://www.aparchive.com/HowWeWork\n\n"
+    "Facebook: https://www.facebook.com/APArchives\n"
+    "Twitter: https://twitter.com/AP_Archive\n"
+    "Instagram: https://www.instagram.com/aparchives/\n\n"
+    "You can license this story through AP Archive: "
+    "http://www.aparchive.com/metadata/youtube/{story_id}"
+)
+STRIPPED_BOILERPLATE = (
+    "Clients are reminded to adhere to all listed restrictions and to check the terms of their "
+    "licence agreements. For further assistance, please contact the AP Archive on: Tel "
+    "+44(0)2074827482 Email:\n\n"
+    "Find out more about AP Archive:\n"
+    "Facebook: \n\n"
+    "You can license this story through AP Archive:"
+)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A generated script and the truth about it."""
+
+    text: str
+    source: str
+    doc_id: str
+    tail_start_line: int | None = None  # 1-based first line of the appended tail
+    tail_end_line: int | None = None
+    tail_source: str | None = None
+
+
+def make_script(doc: Document, rng: random.Random, tail: Document | None = None,
+                boilerplate: str = "full", ending: str | None = None,
+                max_paragraphs: int = 8) -> Script:
+    """Wrap `doc` as a script; append `tail` text (promo) or `ending` (a legitimate last line)."""
+    year = rng.randint(2004, 2024)
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    lines = [doc.headline or doc.paragraphs[0][:70], "", f"({day} {MONTHS[month - 1][:3]} {year})",
+             ""]
+    if rng.random() < 0.3:
+        lines.append("SHOTLIST:")
+    lines += _shot_blocks(doc, rng, day, month, year)
+    if rng.random() < 0.3:
+        lines += ["", "STORYLINE:"]
+    elif rng.random() < 0.5:
+        lines.append("")
+    body = list(doc.paragraphs[:max_paragraphs])
+    if ending:
+        body.append(ending)
+    lines.append("\n\n".join(body))
+    lines += ["", ""]
+    if boilerplate != "none":
+        template = FULL_BOILERPLATE if boilerplate == "full" else STRIPPED_BOILERPLATE
+        lines.append(template.format(story_id=rng.randint(10**9, 10**10)))
+    text = "\n".join(lines)
+    if tail is None:
+        return Script(text + "\n", doc.source, doc.doc_id)
+    return _append_tail(text, tail, rng, doc)
+
+
+def _shot_blocks(doc: Document, rng: random.Random, day: int, month: int, year: int) -> list[str]:
+    lines, number = [], 1
+    for block in range(rng.choice((1, 1, 2, 3))):
+        shot_day = day if block == 0 or rng.random() < 0.6 else max(1, day - rng.randint(1, 20))
+        place = rng.choice(PLACES)
+        lines.append(f"{place} {rng.choice(DASHES)} {shot_day} {MONTHS[month - 1]} {year}")
+        for _ in range(rng.randint(1, 4)):
+            lines.extend(_shot(doc, rng, number))
+            number += 1
+    return lines
+
+
+def _shot(doc: Document, rng: random.Random, number: int) -> list[str]:
+    if rng.random() < 0.25 and doc.paragraphs:
+        quote = rng.choice(doc.paragraphs).split(". ")[0].strip().rstrip(".")
+        speaker = f"{rng.choice(NAMES)}, {rng.choice(ROLES)}"
+        return [f"{number}. SOUNDBITE (English) {speaker}:", f'"{quote}."']
+    thing = rng.choice(THINGS)
+    return [f"{number}. {rng.choice(SHOT_TEMPLATES).format(thing=thing)}"]
+
+
+def _append_tail(text: str, tail: Document, rng: random.Random, doc: Document) -> Script:
+    separator = "\n\n" if rng.random() < 0.85 else "\n"
+    head = text + separator
+    start = head.count("\n") + 1
+    tail_text = "\n\n".join(tail.paragraphs[:rng.randint(1, 3)])
+    full = head + tail_text + ("\n" if rng.random() < 0.7 else "")
+    end = start + tail_text.count("\n")
+    return Script(full, doc.source, doc.doc_id, start, end, tail.source)

@@ -1,0 +1,46 @@
+"""Shared test fixtures: the bundled rules, a linter, and the optional ../shared data folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storylint.config import Config
+from storylint.engine import Linter, load_rules, select_rules
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seeds" / "000_92e443b0f223b98d.txt"
+FIXTURES = REPO / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def all_rules():
+    """Every rule of the bundled packs plus the built-in ones, loaded once."""
+    rules, fmt = load_rules(Config())
+    return rules, fmt
+
+
+@pytest.fixture(scope="session")
+def linter(all_rules):
+    """A Linter with the default selection (every enabled rule)."""
+    rules, fmt = all_rules
+    config = Config()
+    return Linter(select_rules(rules, config), config, fmt)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """`../shared/data`, or skip: the public corpora are not part of the repository."""
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"needs the public corpora in {data} (../shared beside the checkout)")
+    return data
+
+
+@pytest.fixture(scope="session")
+def seed_story() -> Path:
+    """The real example story in ../shared/seeds, or skip when ../shared is absent."""
+    if not SEED.is_file():
+        pytest.skip(f"needs the seed story {SEED} (../shared beside the checkout)")
+    return SEED
