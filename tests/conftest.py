@@ -44,3 +44,14 @@ def seed_story() -> Path:
     if not SEED.is_file():
         pytest.skip(f"needs the seed story {SEED} (../shared beside the checkout)")
     return SEED
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite fixtures/expected/*.json from the current output (review the diff!)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """True only when the run was started with --update-golden."""
+    return request.config.getoption("--update-golden")

@@ -37,10 +37,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report_failure(exc: Exception, args) -> int:
+    from storylint.atomic import WriteError
     from storylint.config import ConfigError
     from storylint.rulepack import RulePackError
 
-    known = (ConfigError, RulePackError, UsageError) + _model_errors()
+    known = (ConfigError, RulePackError, UsageError, WriteError) + _model_errors()
     if isinstance(exc, known):
         for message in str(exc).splitlines():
             print(f"storylint: error: {message}", file=sys.stderr)
@@ -172,10 +173,17 @@ def cmd_check(args) -> int:
     from storylint.engine import run_check
     from storylint.report import render
 
+    _check_output_folder(args.output)
     linter = build_linter(args)
     result = run_check(args.paths, linter)
     _write(args.output, lambda stream: render(args.format, result, stream))
     return result.exit_code()
+
+
+def _check_output_folder(output: str | None) -> None:
+    """Fail before any work when the report could not be written anyway."""
+    if output and not Path(output).resolve().parent.is_dir():
+        raise UsageError(f"cannot write {output}: folder {Path(output).parent} does not exist")
 
 
 def _write(output: str | None, writer) -> None:

@@ -106,12 +106,15 @@ def parse_yaml_text(text: str, name: str) -> YamlDoc:
 def _syntax_error(name: str, text: str, exc) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "syntax error"
+    if exc.context and exc.context_mark and exc.problem:
+        problem += f" ({exc.context} at {exc.context_mark.line + 1}:{exc.context_mark.column + 1})"
     if mark is None:
         return YamlError(name, f"syntax error: {problem}")
-    lines = text.splitlines()
-    excerpt = ""
-    if 0 <= mark.line < len(lines):
-        excerpt = f"  {lines[mark.line]}\n  {' ' * mark.column}^"
+    lines = text.splitlines() or [""]
+    row, column = mark.line, mark.column
+    if row >= len(lines):  # the problem is the end of the file: point after the last line
+        row, column = len(lines) - 1, len(lines[-1])
+    excerpt = f"  {lines[row]}\n  {' ' * column}^"
     return YamlError(name, f"syntax error: {problem}", mark.line + 1, mark.column + 1, excerpt)
 
 

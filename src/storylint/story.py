@@ -246,6 +246,8 @@ class _Parser:
             self.single("headline", index)
         elif kind in ("date", "location", "header"):
             self.structural(index, kind, line)
+        elif kind == "text" and self._next_is_shot(index, adjacent=True):
+            self.single("location", index, location_date(line))  # an odd dash or date format
         elif kind == "shot":
             self.state = "shots"
             self.in_shots(index, kind, line)
@@ -300,8 +302,9 @@ class _Parser:
             return True
         return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
-    def _next_is_shot(self, index: int) -> bool:
+    def _next_is_shot(self, index: int, adjacent: bool = False) -> bool:
+        """True when the next non-blank line (or, if `adjacent`, the very next line) is a shot."""
         for kind in self.kinds[index + 1:]:
-            if kind != "blank":
+            if kind != "blank" or adjacent:
                 return kind == "shot"
         return False

@@ -76,9 +76,14 @@ class _Pattern:
         return findings
 
 
+_CONTROL_NAMES = {0: "NULL", 7: "BELL", 8: "BACKSPACE", 11: "LINE TABULATION",
+                  12: "FORM FEED", 27: "ESCAPE", 127: "DELETE"}
+
+
 def _params(matched: str) -> dict:
     if len(matched) == 1:
-        name = unicodedata.name(matched, "unnamed character")
+        name = unicodedata.name(matched, "") or _CONTROL_NAMES.get(ord(matched),
+                                                                   "CONTROL CHARACTER")
         codepoint = f"U+{ord(matched):04X} {name}"
     else:
         codepoint = " ".join(f"U+{ord(ch):04X}" for ch in matched[:8])

@@ -1,0 +1,115 @@
+"""Each check kind on small inline snippets: expected (line, column, code) and messages."""
+from __future__ import annotations
+
+import pytest
+
+BOILERPLATE = ("Clients are reminded to adhere to all listed restrictions and to check the terms "
+               "of their licence agreements. For further assistance, please contact the AP Archive"
+               " on: Tel +44(0)2074827482 Email: info@aparchive.com\n\nYou can license this story "
+               "through AP Archive: http://www.aparchive.com/metadata/1\n")
+
+
+def positions(linter, text, code=None):
+    return [(f.line, f.column, f.code) for f in linter.check_text(text)
+            if code is None or f.code == code]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("H\n\nA 1\n1. a\n2. b\n3. c\n", []),
+    ("H\n\nA – 1 May 2024\n1. a\n2. b\n4. c\n", [(6, 1, "SL201")]),
+    ("H\n\nA – 1 May 2024\n1. a\n1. b\n", [(5, 1, "SL201")]),
+    ("H\n\nA – 1 May 2024\n0. a\n1. b\n", [(4, 1, "SL201")]),
+    ("H\n\nA – 1 May 2024\n1. a\n3. b\n2. c\n", [(5, 1, "SL201")]),  # only the first break
+    ("H\n\nA – 1 May 2024\n  1. a\n  2. b\nB – 1 May 2024\n  4. c\n", [(7, 3, "SL201")]),
+])
+def test_shot_numbering(linter, text, expected):
+    assert positions(linter, text, "SL201") == expected
+
+
+def test_shot_numbering_message_names_expected(linter):
+    finding = next(f for f in linter.check_text("H\n\nA – 1 May 2024\n1. a\n2. b\n5. c\n")
+                   if f.name == "shot-numbering")
+    assert finding.message == ("Shot numbering is broken: numbering skips from 2 to 5; "
+                               "expected 3")
+
+
+@pytest.mark.parametrize("location,expected", [
+    ("22 April 2024", []),
+    ("21 April 2024", []),          # archive footage may be older
+    ("23 April 2024", [(5, 22)]),   # after the story date
+    ("April 23, 2024", [(5, 22)]),
+    ("31 April 2024", [(5, 22)]),   # not a date
+    ("Date unknown", []),
+])
+def test_date_mismatch(linter, location, expected):
+    text = f"Head\n\n(22 Apr 2024)\n\nKornidzor, Armenia – {location}\n1. Wide\n"
+    assert [(f.line, f.column) for f in linter.check_text(text) if f.code == "SL202"] == expected
+
+
+def test_unreadable_story_date_is_reported(linter):
+    text = "Head\n\n(32 Apr 2024)\n\nKornidzor, Armenia – 1 April 2024\n1. Wide\n"
+    finding = next(f for f in linter.check_text(text) if f.code == "SL202")
+    assert (finding.line, finding.message) == (3, "Cannot read the date '32 Apr 2024'; write it "
+                                                  "like 22 April 2024")
+
+
+@pytest.mark.parametrize("sentence,word,suggestion", [
+    ("Azerbaijan launched a lighting blitz in September.", "lighting", "lightning"),
+    ("Lighting strikes hit the coast.", "Lighting", "Lightning"),
+    ("It was a LIGHTING RAID.", "LIGHTING", "LIGHTNING"),
+    ("He was struck by lighting on the golf course.", "lighting", "lightning"),
+    ("They were given free reign.", "reign", "rein"),
+])
+def test_confusable_word_suggests_with_case(linter, sentence, word, suggestion):
+    finding = next(f for f in linter.check_text(sentence) if f.code == "SL301")
+    assert finding.matched == word and finding.fix.replacement == suggestion
+    assert finding.fix.safe and sentence[finding.fix.start:finding.fix.end] == word
+
+
+@pytest.mark.parametrize("sentence", [
+    "The stage lighting failed.", "New street lighting strikes residents as too bright.",
+    "The lighting was poor.", "Lightning struck twice.", "Her reign ended in 1901.",
+])
+def test_confusable_word_leaves_correct_uses(linter, sentence):
+    assert positions(linter, sentence, "SL301") == []
+
+
+def test_empty_fields_and_their_template_fix(linter):
+    text = "H\n\nBody.\n\n" + BOILERPLATE.replace("info@aparchive.com", "") + "\nFacebook: \n"
+    found = {f.message: f for f in linter.check_text(text) if f.code == "SL102"}
+    email = found["Boilerplate field 'Email' is empty (its value was probably stripped)"]
+    assert (email.line, email.fix.replacement, email.fix.safe) == (5, " info@aparchive.com", True)
+    facebook = found["Boilerplate field 'Facebook' is empty (its value was probably stripped)"]
+    assert facebook.line == 9 and "facebook.com/APArchives" in facebook.fix.replacement
+
+
+def test_field_value_on_following_line_counts_as_filled(linter):
+    text = "H\n\nBody.\n\nYou can license this story through AP Archive:\nhttp://x.example/1\n"
+    assert positions(linter, text, "SL102") == []
+
+
+def test_boilerplate_missing_names_each_item(linter):
+    findings = [f for f in linter.check_text("Head\n\nBody text.\n") if f.code == "SL101"]
+    assert len(findings) == 2 and findings[0].line == 3
+    assert "licensing paragraph" in findings[0].message and "license line" in findings[1].message
+
+
+@pytest.mark.parametrize("text,code,column", [
+    ("Head\n\nFans cheered 🎉 loudly.\n", "SL401", 14),
+    ("Head\n\nAzerbaijanâ€™s army.\n", "SL402", 11),
+    ("Head\n\nThe vi\u200bagra trade.\n", "SL403", 7),
+    ("Head\n\nSee \u202egnp.exe now.\n", "SL404", 5),
+    ("Head\n\nThe mayor, TK, said.\n", "SL601", 12),
+    ("Head\n\nNull\x00byte.\n", "SL405", 5),
+])
+def test_character_rules_report_exact_columns(linter, text, code, column):
+    assert positions(linter, text, code) == [(3, column, code)]
+
+
+def test_pattern_whole_word_is_unicode_aware(linter):
+    assert positions(linter, "Head\n\nThe TKÖ group and ÖTK met.\n", "SL601") == []
+
+
+def test_emoji_outside_configured_sections_is_not_reported_by_emoji_rule(linter):
+    text = "Head\n\nBody.\n\n" + BOILERPLATE + "\nI love this 😁\n"
+    assert positions(linter, text, "SL401") == []

@@ -1,0 +1,102 @@
+"""The story parser: typed sections with exact line spans, positions, and never a crash."""
+from __future__ import annotations
+
+import pytest
+
+from storylint.story import Story, classify_line
+
+from conftest import FIXTURES
+
+
+def kinds(story: Story) -> list[tuple]:
+    return [(s.kind, s.start_line, s.end_line) for s in story.sections]
+
+
+def test_seed_sections(seed_story):
+    story = Story(seed_story.read_text(encoding="utf-8"))
+    got = kinds(story)
+    assert got[:5] == [("headline", 1, 1), ("date", 3, 3), ("location", 5, 5), ("shot", 6, 6),
+                       ("shot", 7, 7)]
+    # story text starts on the line right after the last shot, with no blank line
+    assert got[5] == ("body", 8, 8)
+    assert ("boilerplate", 29, 29) in got and ("boilerplate", 34, 34) in got
+    assert got[-1] == ("trailing", 36, 36)
+    assert story.of_kind("date")[0].value == "22 Apr 2024"
+    assert story.of_kind("location")[0].value == "22 April 2024"
+
+
+def test_soundbite_continues_on_next_line_and_numbering_spans_locations():
+    story = Story((FIXTURES / "stories" / "clean.txt").read_text(encoding="utf-8"))
+    shots = story.of_kind("shot")
+    assert [s.number for s in shots] == [1, 2, 3, 4, 5, 6]
+    assert (shots[2].start_line, shots[2].end_line) == (8, 9)  # SOUNDBITE + quoted words
+    assert [s.start_line for s in story.of_kind("location")] == [5, 11]
+    assert story.of_kind("body")[0].start_line == 14
+
+
+def test_headers_and_multiline_quote():
+    story = Story((FIXTURES / "stories" / "clean-headers.txt").read_text(encoding="utf-8"))
+    assert [s.value for s in story.of_kind("header")] == ["SHOTLIST", "STORYLINE"]
+    soundbite = story.of_kind("shot")[2]
+    assert (soundbite.start_line, soundbite.end_line) == (9, 11)  # quote wraps over two lines
+    assert story.of_kind("location")[1].value == "14 July 2021"  # FILE: archive footage
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("(22 Apr 2024)", "date"),
+    ("Kornidzor village, Armenia – 22 April 2024", "location"),
+    ("Kornidzor village, Armenia - 22 April 2024", "location"),
+    ("Kornidzor village, Armenia — 22 April 2024", "location"),
+    ("FILE: Stepanakert, Karabakh - 19 September 2023", "location"),
+    ("Moscow, Russia – Date unknown", "location"),
+    ("3. SOUNDBITE (English) Ani Petrosyan, resident:", "shot"),
+    ("12) Wide of the square", "shot"),
+    ("SHOTLIST:", "header"),
+    ("Storyline", "header"),
+    ("Facebook: ", "boilerplate"),
+    ("The talks – which began in May – ended without a deal.", "text"),
+    ("1.5 million people voted.", "text"),
+    ("   ", "blank"),
+    ("[storylint: disable-file SL301 -- reason]", "directive"),
+])
+def test_classify_line(line, kind):
+    assert classify_line(line) == kind
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "Just a headline", "1. Wide\n2. Close",
+                                  "(22 Apr 2024)", "Facebook:", "x\r\ny\rz", "\x00\x01",
+                                  "Clients are reminded\nGreetings, buy now"])
+def test_partial_scripts_parse_without_crashing(text):
+    story = Story(text)
+    for section in story.sections:
+        assert 1 <= section.start_line <= section.end_line <= len(story.lines)
+
+
+def test_text_before_boilerplate_is_not_trailing_and_text_after_is():
+    story = Story("Headline\n\nBody paragraph.\n\nYou can license this story through AP Archive:"
+                  " http://x\n\nBuy cheap watches now\nat our shop\n")
+    assert kinds(story)[-2:] == [("boilerplate", 5, 5), ("trailing", 7, 8)]
+
+
+def test_field_value_on_next_line_stays_in_boilerplate():
+    story = Story("Headline\n\nBody.\n\nYou can license this story through AP Archive:\n"
+                  "http://www.aparchive.com/metadata/1\n")
+    assert kinds(story)[-1] == ("boilerplate", 5, 6)
+
+
+def test_crlf_positions_map_to_original_offsets():
+    text = "Head\r\n\r\nBody with lighting blitz\r\n"
+    story = Story(text)
+    offset = text.index("lighting")
+    assert story.position(offset) == (3, 11)
+    assert story.offset(3, 11) == offset
+    assert story.lines[2] == "Body with lighting blitz"
+    assert story.line_count == 3
+
+
+def test_position_offset_round_trip():
+    text = "a\nbc\n\ndef\n"
+    story = Story(text)
+    for offset in range(len(text)):
+        line, column = story.position(offset)
+        assert story.offset(line, column) == offset
