@@ -147,3 +147,13 @@ def test_console_script_and_module_entry_points():
     for command in commands:
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         assert done.returncode == 1 and "SL301" in done.stdout, done.stderr
+
+
+def test_odd_file_names_and_bidi_text_are_escaped_in_output(tmp_path, capsys):
+    name = os.fsdecode(b"story-\xff\xe2\x80\xae.txt")  # invalid UTF-8 byte, then U+202E
+    (tmp_path / name).write_bytes(b"Head\n\nSee \xe2\x80\xaegnp.exe today.\n")
+    code, out, _ = run(capsys, "--format", "json", str(tmp_path))
+    assert code == 1 and "\u202e" not in out and "\\u202e" in out and "\\udcff" in out
+    json.loads(out)
+    code, out, _ = run(capsys, str(tmp_path))
+    assert "\u202e" not in out and "\\u202e" in out

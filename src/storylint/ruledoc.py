@@ -73,10 +73,18 @@ def _options(rule: Rule) -> list[str]:
     for name, spec in specs.items():
         value = repr(rule.options.get(name.replace("-", "_")))
         if len(value) > MAX_OPTION_CHARS:
-            value = value[:MAX_OPTION_CHARS] + f"… ({len(value):,} chars; see `{rule.source}`)"
+            value = value[:MAX_OPTION_CHARS] + f"… ({len(value):,} chars; see `{_short(rule)}`)"
         doc = f" — {spec.doc}" if spec.doc else ""
         out.append(f"- `{name}`{doc}: `{value}`")
     return out + [""]
+
+
+def _short(rule: Rule) -> str:
+    """The rule file as `pack-folder/file.yaml`, the same on every machine."""
+    from pathlib import Path
+
+    path = Path(rule.source)
+    return f"{path.parent.name}/{path.name}"
 
 
 def _fix_safety(rule: Rule) -> str:

@@ -19,7 +19,7 @@ SECTION_KINDS = (
 )
 CONTENT_KINDS = ("headline", "shot", "body", "trailing")
 
-_SHOT = re.compile(r"\s*(\d{1,3})\s*[.)]\s+\S")
+_SHOT = re.compile(r"\s*(\d{1,3})\s*[.)]\s*(?=[^\d\s.,)])")
 _HEADER = re.compile(r"\s*(SHOT ?LIST|STORY ?LINE|SCRIPT)\s*:?\s*\Z", re.IGNORECASE)
 _DATE_LINE = re.compile(r"\s*\(\s*([^()]{3,40}?)\s*\)\s*\Z")
 _LOCATION = re.compile(
@@ -35,7 +35,7 @@ DEFAULT_BOILERPLATE_MARKERS = (
     r"\s*For further assistance\b",
     r"\s*Find out more about AP Archive\b",
     r"\s*You can license this (?:story|clip|video)\b",
-    r"\s*(?:Facebook|Twitter|Instagram|YouTube|LinkedIn|TikTok)\s*:",
+    r"\s*(?:Facebook|Twitter|Instagram|YouTube|LinkedIn|TikTok|Google\+|Tumblr|Pinterest)\s*:",
     r"\s*(?:Tel|Telephone|E-?mail|Website)\s*:",
 )
 
@@ -126,6 +126,9 @@ def classify_line(line: str, fmt: StoryFormat = DEFAULT_FORMAT) -> str:
         return "boilerplate"
     if len(line) <= 160 and _is_location(line):
         return "location"
+    if len(line) <= 100 and not any(ch.islower() for ch in line) and \
+            sum(ch.isalpha() for ch in line) >= 3:
+        return "note"  # ASSOCIATED PRESS, AP TELEVISION, RESTRICTION SUMMARY: AP CLIENTS ONLY
     return "text"
 
 
@@ -242,8 +245,10 @@ class _Parser:
 
     def in_top(self, index: int, kind: str, line: str) -> None:
         seen = {s.kind for s in self.sections}
-        if kind == "text" and not seen - {"directive"}:
+        if kind in ("text", "note") and not seen - {"directive"}:
             self.single("headline", index)
+        elif kind == "note":
+            self.single("header", index, line.strip())
         elif kind in ("date", "location", "header"):
             self.structural(index, kind, line)
         elif kind == "text" and self._next_is_shot(index, adjacent=True):
@@ -261,6 +266,8 @@ class _Parser:
             self.open = ["shot", index + 1, index + 1, shot_number(line)]
         elif kind in ("location", "header", "date"):
             self.structural(index, kind, line)
+        elif kind == "note" and not (self.open and self._awaits_quote()):
+            self.single("header", index, line.strip())
         elif self.open and self.open[0] == "shot" and self._continues_shot(line):
             self.open[2] = index + 1
         else:
@@ -268,7 +275,7 @@ class _Parser:
             self.in_body(index, kind, line)
 
     def in_body(self, index: int, kind: str, line: str) -> None:
-        if kind == "header" or (kind == "location" and self._next_is_shot(index)):
+        if kind == "header" or (kind in ("location", "note") and self._next_is_shot(index)):
             self.structural(index, kind, line)
             return
         if self.open and self.open[0] == "body" and not self.after_blank:
@@ -284,6 +291,9 @@ class _Parser:
             self.single("location", index, location_date(line))
             if self.state == "body":
                 self.state = "shots"
+        elif kind == "note":
+            self.single("header", index, line.strip())
+            self.state = "shots"
         else:
             name = _HEADER.match(line).group(1).upper().replace(" ", "")
             self.single("header", index, name)

@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import json
+import re
 
 from storylint import __version__
 
 SCHEMA_VERSION = "1.0"
+# Invisible, bidi-control and lone-surrogate characters (from story text or odd file names) are
+# written as \uXXXX escapes, so no viewer can reorder or hide text and the output stays UTF-8.
+_UNSAFE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+                     "\ud800-\udfff]")
 
 
 def render(result, stream) -> None:
     """Write the whole run as one JSON object."""
-    json.dump(to_document(result), stream, indent=2, ensure_ascii=False)
+    text = json.dumps(to_document(result), indent=2, ensure_ascii=False)
+    stream.write(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     stream.write("\n")
 
 
