@@ -100,3 +100,13 @@ def test_position_offset_round_trip():
     for offset in range(len(text)):
         line, column = story.position(offset)
         assert story.offset(line, column) == offset
+
+
+def test_agency_source_and_restriction_lines_are_headers_not_story_text():
+    story = Story((FIXTURES / "stories" / "clean-source-lines.txt").read_text(encoding="utf-8"))
+    assert [s.value for s in story.of_kind("header")] == [
+        "RESTRICTION SUMMARY: AP CLIENTS ONLY", "SHOTLIST", "ASSOCIATED PRESS", "AP TELEVISION",
+        "STORYLINE"]
+    assert [s.number for s in story.of_kind("shot")] == [1, 2, 3]  # `1.Various` has no space
+    assert [s.start_line for s in story.of_kind("body")] == [15]
+    assert not story.of_kind("trailing")  # Google+ and Tumblr lines are boilerplate
