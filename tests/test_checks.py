@@ -113,3 +113,10 @@ def test_pattern_whole_word_is_unicode_aware(linter):
 def test_emoji_outside_configured_sections_is_not_reported_by_emoji_rule(linter):
     text = "Head\n\nBody.\n\n" + BOILERPLATE + "\nI love this 😁\n"
     assert positions(linter, text, "SL401") == []
+
+
+def test_findings_per_rule_are_capped_per_file(linter):
+    from storylint.checks.base import MAX_FINDINGS_PER_RULE
+
+    text = "Head\n\n" + "a lighting blitz " * (MAX_FINDINGS_PER_RULE + 50) + "\n"
+    assert len(positions(linter, text, "SL301")) == MAX_FINDINGS_PER_RULE

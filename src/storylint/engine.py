@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 
+from storylint.checks.base import MAX_FINDINGS_PER_RULE
 from storylint.config import Config, ConfigError
 from storylint.diagnostics import BUILTIN_RULES, diagnostic
 from storylint.finding import Finding, Severity
@@ -152,7 +153,7 @@ class Linter:
 
     def _run(self, rule: Rule, story: Story) -> list[Finding]:
         try:
-            return list(rule.check.run(story, rule))
+            return list(rule.check.run(story, rule))[:MAX_FINDINGS_PER_RULE]
         except Exception as exc:  # a bug in one rule must not stop the others
             self.internal_errors += 1
             where = traceback.extract_tb(exc.__traceback__)[-1]

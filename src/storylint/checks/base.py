@@ -5,6 +5,7 @@ from storylint.finding import Finding, Fix
 from storylint.story import Story
 
 MAX_MATCHED_CHARS = 200
+MAX_FINDINGS_PER_RULE = 100  # per file: a flood of one finding helps nobody
 
 
 def make_finding(rule, story: Story, start: int, end: int, params: dict,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding
+from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
 from storylint.finding import Fix
 from storylint.schema import Field
 
@@ -29,6 +29,7 @@ OPTIONS = {
 PARAMS = ("word", "suggestion", "context")
 DEFAULT_SECTIONS = ("headline", "shot", "body")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+CONTEXT_CHARS_PER_WORD = 40
 
 
 def build(rule):
@@ -45,7 +46,8 @@ def build(rule):
         table.setdefault(word, []).append(_Entry(entry))
     alternation = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
     finder = re.compile(rf"(?<![\w'\u2019-])(?:{alternation})(?![\w'\u2019-])", re.IGNORECASE)
-    return _Substitution(table, finder)
+    window = max(entry.window for entries in table.values() for entry in entries)
+    return _Substitution(table, finder, window + 1)
 
 
 class _Entry:
@@ -77,8 +79,8 @@ class _Matcher:
 
 
 class _Substitution:
-    def __init__(self, table, finder):
-        self.table, self.finder = table, finder
+    def __init__(self, table, finder, window: int):
+        self.table, self.finder, self.window = table, finder, window
 
     def run(self, story, rule):
         """Report each suspect word whose neighbours show it is the wrong word."""
@@ -87,6 +89,8 @@ class _Substitution:
             finding = self._check(story, rule, match)
             if finding is not None:
                 findings.append(finding)
+                if len(findings) >= MAX_FINDINGS_PER_RULE:
+                    break
         return findings
 
     def _check(self, story, rule, match):
@@ -96,8 +100,10 @@ class _Substitution:
             return None
         text = story.lines[line - 1]
         line_start = story.line_starts[line - 1]
-        before = [w.lower() for w in _TOKEN.findall(text[:match.start() - line_start])]
-        after = [w.lower() for w in _TOKEN.findall(text[match.end() - line_start:])]
+        start, end = match.start() - line_start, match.end() - line_start
+        reach = CONTEXT_CHARS_PER_WORD * self.window  # bounded, so long lines stay linear
+        before = [w.lower() for w in _TOKEN.findall(text[max(0, start - reach):start])]
+        after = [w.lower() for w in _TOKEN.findall(text[end:end + reach])]
         for entry in self.table[match.group().lower()]:
             context = entry.context(before, after)
             if context:
