@@ -120,3 +120,27 @@ def test_findings_per_rule_are_capped_per_file(linter):
 
     text = "Head\n\n" + "a lighting blitz " * (MAX_FINDINGS_PER_RULE + 50) + "\n"
     assert len(positions(linter, text, "SL301")) == MAX_FINDINGS_PER_RULE
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Shares in Аpple rose.", "'Аpple' mixes Cyrillic and Latin; it reads as 'Apple'"),
+    ("Get your Арр1е card.", "'Арр1е' mixes Cyrillic and Latin look-alike letters; it reads as "
+                            "'App1e'"),
+    ("Buy Ϲhеар meds.", "'Ϲhеар' mixes Cyrillic and Greek and Latin"),
+])
+def test_mixed_script_words_are_named(linter, text, expected):
+    findings = [f for f in linter.check_text(text) if f.name == "mixed-script"]
+    assert len(findings) == 1 and findings[0].message.startswith(expected)
+
+
+@pytest.mark.parametrize("text", ["Putin (Путин) spoke.", "Athens (Αθήνα) voted.",
+                                  "Plain Latin text only."])
+def test_genuine_foreign_words_are_not_mixed_script(linter, text):
+    assert [f for f in linter.check_text(text) if f.name == "mixed-script"] == []
+
+
+def test_skeleton_reveals_hidden_words():
+    from storylint.normalise import skeleton
+
+    assert skeleton("vi\u200bagra") == "viagra"
+    assert skeleton("ｆｒｅｅ Арр1е") == "free App1e"

@@ -1,0 +1,45 @@
+"""A normalised copy of story text for matching: what a reader sees, not how it is encoded.
+
+Spammers hide words from filters with zero-width characters ("vi\u200bagra"), compatibility
+forms (full-width "ｆｒｅｅ") and look-alike letters from other scripts (Cyrillic "Арр1е").
+Word rules and the classifier read `skeleton(text)`; findings still point into the original,
+because the skeleton keeps one output character per input character (removed characters become
+nothing only through `strip_invisible`, which callers use where positions do not matter).
+"""
+from __future__ import annotations
+
+import unicodedata
+
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+                              "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                              "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"))
+# Cyrillic and Greek letters that render like Latin ones in common fonts (from Unicode's
+# confusables data, restricted to the unambiguous single-letter cases).
+LOOKALIKES = {
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "а": "a", "е": "e", "о": "o",
+    "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h",
+    "ԛ": "q", "ԝ": "w", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
+    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v",
+    "α": "a", "ι": "i", "κ": "k", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+}
+_TO_LATIN = str.maketrans(LOOKALIKES)
+
+
+def strip_invisible(text: str) -> str:
+    """The text without zero-width, soft-hyphen and bidi-control characters."""
+    return text.translate(INVISIBLE)
+
+
+def skeleton(text: str) -> str:
+    """Invisible characters removed, compatibility forms folded (NFKC), look-alikes made Latin."""
+    folded = unicodedata.normalize("NFKC", strip_invisible(text))
+    return folded.translate(_TO_LATIN)
+
+
+def script_of(char: str) -> str | None:
+    """The script of a letter as Unicode names it (LATIN, CYRILLIC, GREEK...), None otherwise."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else None
