@@ -69,3 +69,19 @@ def test_unknown_rule_in_selection_is_a_config_error(all_rules):
     rules, _ = all_rules
     with pytest.raises(ConfigError, match="unknown rule 'no-such-rule'"):
         select_rules(rules, Config(ignore=("no-such-rule",)))
+
+
+def test_config_packs_may_not_escape_the_config_folder(tmp_path):
+    (tmp_path / "repo").mkdir()
+    config = tmp_path / "repo" / ".storylint.yaml"
+    config.write_text("packs: [../elsewhere]\n")
+    with pytest.raises(ConfigError, match=r"\.storylint\.yaml:1:\d+: packs\[0\]: pack folder "
+                                          r"'\.\./elsewhere' is outside"):
+        load_config(config)
+
+
+def test_yaml_1_1_booleans_get_a_hint(tmp_path):
+    (tmp_path / ".storylint.yaml").write_text("follow-symlinks: no\n")
+    with pytest.raises(ConfigError, match=r"expected true or false, got str 'no' \(YAML 1\.1 "
+                                          r"spelling\); write true or false"):
+        load_config(tmp_path / ".storylint.yaml")

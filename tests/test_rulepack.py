@@ -140,3 +140,19 @@ def test_unsafe_yaml_in_rule_file_executes_nothing(tmp_path):
     text = f"code: !!python/object/apply:os.system ['touch {marker}']\n"
     assert "tag not allowed" in errors_for(tmp_path, text)
     assert not marker.exists()
+
+
+def test_whole_words_match_accented_names_as_whole_words(tmp_path):
+    rule = GOOD_RULE.replace("words: [foo]", "words: [Zürich, café]").replace(
+        '["a foo here"]', '["in Zürich today"]').replace('["a bar here"]', '["the Zürichsee"]')
+    pack = load_pack(make_pack(tmp_path, rule))
+    check = pack.rules[0]
+    found = [f.matched for f in check.check.run(Story("in Zürich, a café; Zürichsee cafés"),
+                                                 check)]
+    assert found == ["Zürich", "café"]
+
+
+def test_huge_word_lists_are_refused_with_the_documented_limit(tmp_path):
+    words = ", ".join(f"word{i:05d}" for i in range(10_000))
+    message = errors_for(tmp_path, GOOD_RULE.replace("words: [foo]", f"words: [{words}]"))
+    assert "pattern too long" in message and "64,000" in message

@@ -100,9 +100,10 @@ def load_config(path: Path | None) -> Config:
     values = validate_mapping(data, CONFIG_FIELDS, (), out)
     _check_encodings(values, out)
     severity = _check_severity(values, out)
+    root = path.parent.resolve()
+    _check_pack_paths(values, root, out)
     if out.messages:
         raise ConfigError(out.messages)
-    root = path.parent.resolve()
     return Config(
         path=str(path), root=root,
         select=tuple(values["select"]) if values["select"] is not None else None,
@@ -158,6 +159,19 @@ def _toml_positions(text: str, table: dict) -> dict:
     if head:
         positions[()] = (text.count("\n", 0, head.start()) + 1, 1)
     return positions
+
+
+def _check_pack_paths(values: dict, root: Path, out: Violations) -> None:
+    """Packs named in a config file must live inside the config's folder (use --pack otherwise).
+
+    A config in a submitted repository could otherwise make storylint read, and quote in its
+    error messages, YAML files from anywhere on the machine.
+    """
+    for index, name in enumerate(values["packs"]):
+        resolved = (root / name).resolve()
+        if resolved != root and root not in resolved.parents:
+            out.add(("packs", index), f"pack folder {name!r} is outside {root}; "
+                    "name it with --pack on the command line instead")
 
 
 def _check_encodings(values: dict, out: Violations) -> None:

@@ -118,7 +118,12 @@ def _describe(value) -> str:
 def _quote_hint(value, expected: str) -> str:
     if expected == "str" and isinstance(value, (bool, int, float)):
         return "; quote the value to keep it as text"
+    if expected == "bool" and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return " (YAML 1.1 spelling); write true or false"
     return ""
+
+
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 
 
 def _closest(key: str, fields: dict) -> str | None:
