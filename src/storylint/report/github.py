@@ -53,7 +53,8 @@ def annotation(finding: Finding, path: str) -> str:
         props["endColumn"] = finding.end_column
     props["title"] = f"{finding.code} {finding.name}"
     head = ",".join(f"{key}={escape_property(str(value))}" for key, value in props.items())
-    return f"::{COMMANDS[finding.severity]} {head}::{escape_data(visible(finding.message))}"
+    message = escape_data(visible(finding.message, keep="\n\r\t"))
+    return f"::{COMMANDS[finding.severity]} {head}::{message}"
 
 
 def escape_data(text: str) -> str:
