@@ -54,14 +54,19 @@ def _check_in_pool(paths, config, jobs, progress):
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     results: list = [None] * len(chunks)
     context = multiprocessing.get_context("spawn")  # no inherited threads or locks
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                             initializer=_init_worker, initargs=(config,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+                               initializer=_init_worker, initargs=(config,))
+    try:
         futures = {pool.submit(_check_chunk, chunk): index for index, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             index = futures[future]
             results[index] = future.result()
             if progress:
                 progress(len(chunks[index]))
+    except BaseException:  # Ctrl-C, SIGTERM, a worker crash: do not wait for queued chunks
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     reports = [report for chunk_reports, _ in results for report in chunk_reports]
     return reports, sum(errors for _, errors in results)
 

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors itself, with exit status 2
         return int(exc.code or 0)
+    previous = _catch_sigterm()
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:
@@ -32,8 +33,36 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
+    except _Terminated:
+        return 143
     except Exception as exc:  # noqa: BLE001 - every failure gets an exit code and a message
         return _report_failure(exc, args)
+    finally:
+        _restore_sigterm(previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C so atomic writes remove their temp files (item 50)."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def _catch_sigterm():
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        import signal
+
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _report_failure(exc: Exception, args) -> int:
