@@ -155,13 +155,18 @@ class Linter:
         return self.check_source(read_story(path, cfg.max_file_size, cfg.encoding_fallback,
                                             cfg.follow_symlinks))
 
-    def check_source(self, source: StoryFile) -> FileReport:
-        """Check a file already read by `source.read_story` (used by --fix, which keeps it)."""
+    def check_source(self, source: StoryFile, text_findings: list[Finding] | None = None
+                     ) -> FileReport:
+        """Check a file already read by `source.read_story` (used by --fix, which keeps it).
+
+        `text_findings`, when given, are `check_text` results for `source.text` computed earlier.
+        """
         path = source.path
         findings = [self._restamp(f) for f in source.findings]
         findings = [f for f in findings if f is not None]
         if source.text is not None:
-            findings += self.check_text(source.text, path, source.encoding)
+            findings += (self.check_text(source.text, path, source.encoding)
+                         if text_findings is None else list(text_findings))
         findings.sort(key=Finding.sort_key)
         score, breakdown = score_story(findings, self.weights)
         return FileReport(path, source.encoding, tuple(findings), score, breakdown,

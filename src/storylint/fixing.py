@@ -50,6 +50,7 @@ class TextFix:
     applied: tuple[Fix, ...]
     stable: bool
     problem: str = ""
+    findings: tuple[Finding, ...] = ()  # of `text`, when fixes were applied
 
 
 @dataclass
@@ -89,12 +90,14 @@ def apply_fixes(text: str, fixes: list[Fix]) -> str:
     return "".join(parts)
 
 
-def fix_text(text: str, check, unsafe: bool = False) -> TextFix:
+def fix_text(text: str, check, unsafe: bool = False,
+             before: list[Finding] | None = None) -> TextFix:
     """Apply fixes pass by pass until none is left; refuse if it does not settle or adds findings.
 
-    `check(text)` returns the findings of a text (the Linter's `check_text`).
+    `check(text)` returns the findings of a text (the Linter's `check_text`); `before` are the
+    findings of `text` when the caller has them already.
     """
-    before = check(text)
+    before = check(text) if before is None else before
     current, findings, applied = text, before, []
     for _ in range(MAX_PASSES):
         fixes = select_fixes(findings, unsafe)
@@ -103,7 +106,7 @@ def fix_text(text: str, check, unsafe: bool = False) -> TextFix:
             added = _new_findings(before, findings)
             if added:
                 return TextFix(text, (), False, f"fixing introduced new findings: {added}")
-            return TextFix(current, tuple(applied), True)
+            return TextFix(current, tuple(applied), True, findings=tuple(findings))
         current, findings = new, check(new)
         applied += fixes
     return TextFix(text, (), False, f"fixes still changed the text after {MAX_PASSES} passes")
@@ -152,7 +155,8 @@ def plan_file(path: str, linter, unsafe: bool = False) -> FilePlan:
     if source.text is None:
         return FilePlan(source, TextFix("", (), True), None, original, original)
     counted = linter.internal_errors  # fix passes re-check the text; count its errors once
-    fixed = fix_text(source.text, lambda t: linter.check_text(t, path, source.encoding), unsafe)
+    fixed = fix_text(source.text, lambda t: linter.check_text(t, path, source.encoding), unsafe,
+                     list(original.findings))
     linter.internal_errors = counted
     if not fixed.stable:
         return FilePlan(source, fixed, None, original, original, fixed.problem)
@@ -169,7 +173,8 @@ def plan_file(path: str, linter, unsafe: bool = False) -> FilePlan:
     except FixRefused as exc:
         return FilePlan(source, fixed, None, original, original, str(exc))
     after = replace(source, text=fixed.text, raw=data)
-    return FilePlan(source, fixed, data, linter.check_source(after), original)
+    return FilePlan(source, fixed, data, linter.check_source(after, list(fixed.findings)),
+                    original)
 
 
 def write_plan(plan: FilePlan) -> None:
