@@ -5,7 +5,6 @@ import codecs
 import errno
 import os
 import stat
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -282,14 +282,18 @@ def cmd_check(args) -> int:
     if args.diff:
         sys.stdout.write("".join(fixes.diffs))
         sys.stdout.flush()
-        _note(f"would fix {_count(fixes.fixed, 'problem')} in {_count(fixes.files_changed, 'file')}")
+        _note(f"would fix {_fix_counts(fixes)}")
         code = _fix_exit_code(result, fixes)
         return 1 if code == 0 and fixes.diffs else code
     _write(args.output, lambda stream: render(args.format, result, stream))
     if fixes is None:
         return result.exit_code()
-    _note(f"fixed {_count(fixes.fixed, 'problem')} in {_count(fixes.files_changed, 'file')}")
+    _note(f"fixed {_fix_counts(fixes)}")
     return _fix_exit_code(result, fixes)
+
+
+def _fix_counts(fixes) -> str:
+    return f"{_count(fixes.fixed, 'problem')} in {_count(fixes.files_changed, 'file')}"
 
 
 def _fix_exit_code(result, fixes) -> int:
@@ -373,6 +377,7 @@ def _progress(total: int, quiet: bool):
         return contextlib.nullcontext()
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
     return tqdm(total=total, unit="story", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 

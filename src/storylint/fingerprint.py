@@ -80,7 +80,8 @@ def excerpt(line_text: str, column: int, limit: int = EXCERPT_CHARS) -> str:
         return line_text
     start = min(max(column - 1 - limit // 3, 0), len(line_text) - limit)
     piece = line_text[start:start + limit]
-    return ("\u2026" if start else "") + piece + ("\u2026" if start + limit < len(line_text) else "")
+    cut_end = start + limit < len(line_text)
+    return ("\u2026" if start else "") + piece + ("\u2026" if cut_end else "")
 
 
 def _line(lines: list[str] | None, number: int) -> str | None:

@@ -187,7 +187,8 @@ def write_plan(plan: FilePlan) -> None:
     if stat.S_ISLNK(info.st_mode):
         raise FixRefused("file is a symlink; not fixed (run --fix on the file it points to)")
     if info.st_nlink > 1:
-        raise FixRefused(f"file has {info.st_nlink} hard links; not fixed (replacing it would split them)")
+        raise FixRefused(f"file has {info.st_nlink} hard links; not fixed "
+                         "(replacing it would split them)")
     if not info.st_mode & 0o222:
         raise FixRefused("file is read-only; not fixed")
 
