@@ -164,6 +164,13 @@ def test_diff_only_with_unknown_ref_is_exit_2(tmp_path, monkeypatch, capsys):
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "x")
     monkeypatch.chdir(repo)
-    assert check("--diff-only", "no-such-branch", "a.txt") == 2
+    assert check("--diff-only", "no-such-branch", "--fix", "a.txt") == 2
     assert "storylint: error: --diff-only: `git merge-base no-such-branch` failed" in \
         capsys.readouterr().err
+    assert (repo / "a.txt").read_text() == STORY  # checked before anything was fixed
+
+
+def test_bad_baseline_stops_before_fixing(archive, capsys):
+    a = Path("stories/a.txt")
+    assert check("--baseline", "missing.json", "--fix", "stories") == 2
+    assert a.read_text() == STORY

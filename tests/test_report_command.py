@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import json
 import shutil
 import sys
@@ -186,3 +187,14 @@ def test_story_details_are_capped(archive, linter):
     assert len(stories) == 1 and hidden == 2
     assert stories[0]["score"] == max(r.score for r in result.files)
     assert stories[0]["quotes"] and all(len(q["text"]) <= 242 for q in stories[0]["quotes"])
+
+
+def test_undecodable_file_name_does_not_break_any_report(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    shutil.copy(FIXTURES / "typo-stripped-promo.txt", folder / name)
+    for suffix in ("html", "json", "csv"):
+        assert report("archive", "-o", f"r.{suffix}", "-j", "1") == 1
+        assert "caf\\udce9.txt" in Path(f"r.{suffix}").read_text(encoding="utf-8")

@@ -53,10 +53,14 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None,
 
 
 def write_text_atomic(path: Path, writer) -> None:
-    """Render text with `writer(stream)` into memory, then write it atomically as UTF-8."""
+    """Render text with `writer(stream)` into memory, then write it atomically as UTF-8.
+
+    A lone surrogate (from a file name that is not valid UTF-8) is written as the escape
+    `\\udcXX` rather than failing the whole report (RELIABILITY item 44).
+    """
     buffer = io.StringIO()
     writer(buffer)
-    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+    write_bytes_atomic(path, buffer.getvalue().encode("utf-8", "backslashreplace"))
 
 
 def _existing_mode(path: Path) -> int:

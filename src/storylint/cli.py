@@ -270,6 +270,7 @@ def cmd_check(args) -> int:
     if args.fix and args.diff:
         raise UsageError("use either --fix (write) or --diff (show), not both")
     linter = build_linter(args)
+    narrow = _filters(args)
     fixes = None
     if args.fix or args.diff:
         from storylint.fixing import run_fixes
@@ -278,7 +279,7 @@ def cmd_check(args) -> int:
         result = fixes.result
     else:
         result = run_check(args.paths, linter)
-    result = _narrow(result, args)
+    result = narrow(result)
     if args.diff:
         sys.stdout.write("".join(fixes.diffs))
         sys.stdout.flush()
@@ -304,23 +305,35 @@ def _fix_exit_code(result, fixes) -> int:
     return EXIT_CONFIG if fixes.failed else result.exit_code()
 
 
-def _narrow(result, args):
-    """Apply --diff-only, then --write-baseline or --baseline."""
+def _filters(args):
+    """--diff-only and --baseline, prepared before any story is read (a bad ref or baseline is
+    exit 2 before anything is fixed); returns a function that narrows a RunResult."""
+    changes = baseline = None
     if args.diff_only:
-        from storylint.gitdiff import changed_lines, filter_result
+        from storylint.gitdiff import changed_lines
 
-        root, changes = changed_lines(args.diff_only)
-        result = filter_result(result, root, changes)
+        changes = changed_lines(args.diff_only)
+    if args.baseline:
+        from storylint.baseline import load_baseline
+
+        baseline = load_baseline(Path(args.baseline))
+    return lambda result: _narrow(result, args, changes, baseline)
+
+
+def _narrow(result, args, changes, baseline):
+    """Apply --diff-only, then --write-baseline or --baseline."""
+    if changes is not None:
+        from storylint.gitdiff import filter_result
+
+        result = filter_result(result, *changes)
     if args.write_baseline:
         from storylint.baseline import load_baseline, write_baseline
 
         path = Path(args.write_baseline)
         _note(f"wrote baseline {path} with {_count(write_baseline(result, path), 'finding')}")
         return load_baseline(path).apply(result)
-    if args.baseline:
-        from storylint.baseline import load_baseline
-
-        result = load_baseline(Path(args.baseline)).apply(result)
+    if baseline is not None:
+        result = baseline.apply(result)
         matched, fixed = result.extra["baseline_matched"], result.extra["baseline_fixed"]
         _note(f"{_count(matched, 'known finding')} hidden by the baseline"
               + (f"; {fixed} baseline entries no longer occur" if fixed else ""))
@@ -383,6 +396,8 @@ def _progress(total: int, quiet: bool):
 
 def _write(output: str | None, writer) -> None:
     if output is None:
+        if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")  # odd file names never crash
         writer(sys.stdout)
         sys.stdout.flush()
         return
