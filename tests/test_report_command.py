@@ -198,3 +198,18 @@ def test_undecodable_file_name_does_not_break_any_report(tmp_path, monkeypatch):
     for suffix in ("html", "json", "csv"):
         assert report("archive", "-o", f"r.{suffix}", "-j", "1") == 1
         assert "caf\\udce9.txt" in Path(f"r.{suffix}").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_report_template(tmp_path):
+    """The HTML report reads its template and stylesheet as package data."""
+    import subprocess
+    import zipfile
+
+    pytest.importorskip("build", reason="the `build` package is not installed")
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "-o", str(tmp_path), str(repo)],
+                   check=True, capture_output=True)
+    names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()
+    assert "storylint/report/templates/report.html.j2" in names
+    assert "storylint/report/templates/report.css" in names
