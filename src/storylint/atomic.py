@@ -15,8 +15,15 @@ class WriteError(OSError):
     """A report or fixed story could not be written; the message names the file."""
 
 
-def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `path` with `data` atomically, keeping `mode` (or the existing file's mode)."""
+def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None,
+                       owner: tuple[int, int] | None = None, before_replace=None) -> None:
+    """Replace `path` with `data` atomically, keeping `mode` (or the existing file's mode).
+
+    `owner` (uid, gid) is given to the new file where permitted (root fixing another user's
+    story). `before_replace()` runs after the new content is safely on disk and just before the
+    rename; if it raises, the temporary file is removed and the target is left untouched (the
+    fixer uses it to refuse a file that changed since it was read).
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise WriteError(f"cannot write {path}: folder {folder} does not exist")
@@ -31,7 +38,11 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None) -> None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, mode)
+        if owner is not None:
+            _chown(temp, owner)
+        os.chmod(temp, mode)  # after chown, which may clear set-id bits
+        if before_replace is not None:
+            before_replace()
         os.replace(temp, path)
     except BaseException as exc:
         _remove(temp)
@@ -42,10 +53,14 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None) -> None
 
 
 def write_text_atomic(path: Path, writer) -> None:
-    """Render text with `writer(stream)` into memory, then write it atomically as UTF-8."""
+    """Render text with `writer(stream)` into memory, then write it atomically as UTF-8.
+
+    A lone surrogate (from a file name that is not valid UTF-8) is written as the escape
+    `\\udcXX` rather than failing the whole report (RELIABILITY item 44).
+    """
     buffer = io.StringIO()
     writer(buffer)
-    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+    write_bytes_atomic(path, buffer.getvalue().encode("utf-8", "backslashreplace"))
 
 
 def _existing_mode(path: Path) -> int:
@@ -55,6 +70,13 @@ def _existing_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def _chown(temp: str, owner: tuple[int, int]) -> None:
+    try:
+        os.chown(temp, *owner)
+    except PermissionError:
+        pass  # an unprivileged user cannot give files away; the file is theirs anyway
 
 
 def _remove(temp: str) -> None:

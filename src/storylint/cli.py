@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors itself, with exit status 2
         return int(exc.code or 0)
+    previous = _catch_sigterm()
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:
@@ -32,8 +33,36 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
+    except _Terminated:
+        return 143
     except Exception as exc:  # noqa: BLE001 - every failure gets an exit code and a message
         return _report_failure(exc, args)
+    finally:
+        _restore_sigterm(previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C so atomic writes remove their temp files (item 50)."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def _catch_sigterm():
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        import signal
+
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _report_failure(exc: Exception, args) -> int:
@@ -42,6 +71,8 @@ def _report_failure(exc: Exception, args) -> int:
     from storylint.rulepack import RulePackError
 
     known = (ConfigError, RulePackError, UsageError, WriteError) + _model_errors()
+    known += _loaded_errors(("storylint.baseline", "BaselineError"),
+                            ("storylint.gitdiff", "GitDiffError"))
     if isinstance(exc, known):
         for message in str(exc).splitlines():
             print(f"storylint: error: {message}", file=sys.stderr)
@@ -56,6 +87,12 @@ def _report_failure(exc: Exception, args) -> int:
 def _model_errors() -> tuple:
     module = sys.modules.get("storylint.model")
     return (module.ModelError,) if module else ()
+
+
+def _loaded_errors(*names: tuple[str, str]) -> tuple:
+    """Error classes of modules that were imported (a module never used raised nothing)."""
+    return tuple(getattr(sys.modules[module], cls) for module, cls in names
+                 if module in sys.modules)
 
 
 def _silence_stdout() -> None:
@@ -77,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"storylint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_check(sub)
+    _add_report(sub)
     _add_rules(sub)
     return parser
 
@@ -105,7 +143,58 @@ def _add_check(sub) -> None:
                    help="encodings tried when a file is not UTF-8 (default: cp1252)")
     p.add_argument("--follow-symlinks", action="store_true", default=None)
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    _add_fix_options(p)
+    _add_ci_options(p)
     _add_common(p)
+
+
+def _add_fix_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("fixing")
+    g.add_argument("--fix", action="store_true", help="apply safe fixes in place (atomic writes; "
+                   "encoding, line endings and permissions kept)")
+    g.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix or --diff: also apply fixes marked unsafe")
+    g.add_argument("--diff", action="store_true", help="print the fixes as a unified diff "
+                   "instead of writing them (exit 1 if any file would change)")
+
+
+def _add_ci_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("CI")
+    base = g.add_mutually_exclusive_group()
+    base.add_argument("--baseline", metavar="FILE",
+                      help="ignore findings recorded in FILE; only new ones are reported")
+    base.add_argument("--write-baseline", metavar="FILE",
+                      help="record the current findings in FILE (then report none of them)")
+    g.add_argument("--diff-only", metavar="REF", help="report only findings on lines changed "
+                   "since the merge base with git REF (e.g. origin/main)")
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="audit an archive: HTML (default), JSON or CSV report",
+                       description="Check every story in an archive folder in parallel and "
+                       "write one report. Exit codes as for `check`.")
+    p.add_argument("archive", metavar="ARCHIVE_DIR", help="folder of stories (or one file)")
+    p.add_argument("-o", "--output", metavar="FILE", help="report file (default: stdout)")
+    p.add_argument("--format", choices=REPORT_FORMATS,
+                   help="report format (default: from the -o suffix, else html)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--select", type=_csv, help="only these rules (codes, names or code prefixes)")
+    p.add_argument("--extend-select", type=_csv, help="add rules, e.g. ones off by default")
+    p.add_argument("--ignore", type=_csv, help="skip these rules")
+    p.add_argument("--fail-level", choices=("error", "warning", "info"))
+    _add_common(p)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 0, got {text!r}")
+    return value
 
 
 def _add_rules(sub) -> None:
@@ -116,6 +205,9 @@ def _add_rules(sub) -> None:
     p = sub.add_parser("rule", help="show one rule's documentation and examples")
     p.add_argument("name", help="rule code or name, e.g. SL301 or confusable-word")
     _add_common(p)
+
+
+REPORT_FORMATS = ("html", "json", "csv")
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -173,21 +265,141 @@ def cmd_check(args) -> int:
     from storylint.engine import run_check
     from storylint.report import render
 
-    _check_output_folder(args.output)
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    if args.fix and args.diff:
+        raise UsageError("use either --fix (write) or --diff (show), not both")
+    if args.output:
+        _check_output_folder(Path(args.output))
     linter = build_linter(args)
-    result = run_check(args.paths, linter)
+    narrow = _filters(args)
+    fixes = None
+    if args.fix or args.diff:
+        from storylint.fixing import run_fixes
+
+        fixes = run_fixes(args.paths, linter, args.unsafe_fixes, write=args.fix)
+        result = fixes.result
+    else:
+        result = run_check(args.paths, linter)
+    result = narrow(result)
+    if args.diff:
+        sys.stdout.write("".join(fixes.diffs))
+        sys.stdout.flush()
+        _note(f"would fix {_fix_counts(fixes)}")
+        code = _fix_exit_code(result, fixes)
+        return 1 if code == 0 and fixes.diffs else code
     _write(args.output, lambda stream: render(args.format, result, stream))
+    if fixes is None:
+        return result.exit_code()
+    _note(f"fixed {_fix_counts(fixes)}")
+    return _fix_exit_code(result, fixes)
+
+
+def _fix_counts(fixes) -> str:
+    return f"{_count(fixes.fixed, 'problem')} in {_count(fixes.files_changed, 'file')}"
+
+
+def _fix_exit_code(result, fixes) -> int:
+    """3 after an internal error, 2 if a fix was unstable or could not be written (RELIABILITY
+    items 47, 49), else the code for the findings that remain."""
+    if result.internal_errors:
+        return EXIT_INTERNAL
+    return EXIT_CONFIG if fixes.failed else result.exit_code()
+
+
+def _filters(args):
+    """--diff-only and --baseline, prepared before any story is read (a bad ref or baseline is
+    exit 2 before anything is fixed); returns a function that narrows a RunResult."""
+    changes = baseline = None
+    if args.diff_only:
+        from storylint.gitdiff import changed_lines
+
+        changes = changed_lines(args.diff_only)
+    if args.baseline:
+        from storylint.baseline import load_baseline
+
+        baseline = load_baseline(Path(args.baseline))
+    return lambda result: _narrow(result, args, changes, baseline)
+
+
+def _narrow(result, args, changes, baseline):
+    """Apply --diff-only, then --write-baseline or --baseline."""
+    if changes is not None:
+        from storylint.gitdiff import filter_result
+
+        result = filter_result(result, *changes)
+    if args.write_baseline:
+        from storylint.baseline import load_baseline, write_baseline
+
+        path = Path(args.write_baseline)
+        _note(f"wrote baseline {path} with {_count(write_baseline(result, path), 'finding')}")
+        return load_baseline(path).apply(result)
+    if baseline is not None:
+        result = baseline.apply(result)
+        matched, fixed = result.extra["baseline_matched"], result.extra["baseline_fixed"]
+        _note(f"{_count(matched, 'known finding')} hidden by the baseline"
+              + (f"; {fixed} baseline entries no longer occur" if fixed else ""))
+    return result
+
+
+def _note(message: str) -> None:
+    print(f"storylint: {message}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def cmd_report(args) -> int:
+    """`storylint report`: check an archive in parallel and write an HTML, JSON or CSV report."""
+    import os
+
+    from storylint.batch import check_paths
+    from storylint.engine import iter_story_paths
+    from storylint.report import render
+
+    if not os.path.exists(args.archive):
+        raise UsageError(f"archive not found: {args.archive}")
+    fmt = args.format or _suffix_format(args.output) or "html"
+    if args.output:
+        _check_output_folder(Path(args.output))
+    linter = build_linter(args)
+    paths = list(iter_story_paths([args.archive], linter.config))
+    with _progress(len(paths), args.quiet) as bar:
+        result = check_paths(paths, linter, args.jobs, bar.update if bar else None)
+    _write(args.output, lambda stream: render(fmt, result, stream))
     return result.exit_code()
 
 
-def _check_output_folder(output: str | None) -> None:
-    """Fail before any work when the report could not be written anyway."""
-    if output and not Path(output).resolve().parent.is_dir():
-        raise UsageError(f"cannot write {output}: folder {Path(output).parent} does not exist")
+def _suffix_format(output: str | None) -> str | None:
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return {"htm": "html"}.get(suffix, suffix) if suffix in (*REPORT_FORMATS, "htm") else None
+
+
+def _check_output_folder(path: Path) -> None:
+    from storylint.atomic import WriteError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise WriteError(f"cannot write {path}: folder {folder} does not exist")
+
+
+def _progress(total: int, quiet: bool):
+    """A tqdm bar on stderr when it is a terminal; otherwise a context giving None."""
+    import contextlib
+
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
+    return tqdm(total=total, unit="story", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
 def _write(output: str | None, writer) -> None:
     if output is None:
+        if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")  # odd file names never crash
         writer(sys.stdout)
         sys.stdout.flush()
         return
@@ -232,4 +444,4 @@ def cmd_rule(args) -> int:
     return EXIT_CLEAN
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "rule": cmd_rule}

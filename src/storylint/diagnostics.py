@@ -47,9 +47,18 @@ BUILTIN_RULES = (
     _rule("SL009", "invalid-suppression", "warning",
           "A storylint suppression comment is malformed, names an unknown rule or gives no reason.",
           "Suppressions must say why, so the next editor can judge whether they still apply."),
+    _rule("SL020", "fix-skipped", "error",
+          "A fix was found but not written: the file changed during the run, is a link, is "
+          "read-only, or could not be re-encoded or written.",
+          "storylint never overwrites an edit made while it ran, never replaces a link with a "
+          "copy, and never writes a story in another encoding than it was read in."),
     _rule("SL900", "internal-error", "error",
           "storylint failed inside a rule on this file (a bug in storylint; please report it).",
           "A crash in one rule must not hide the other findings or pass the file silently."),
+    _rule("SL902", "fix-unstable", "error",
+          "Applying the fixes did not settle or introduced new findings, so the file was left "
+          "unchanged (a bug in a rule's fix; please report it).",
+          "A fix must be idempotent: a second --fix run must change nothing, as black checks."),
 )
 BUILTIN_BY_NAME = {rule.name: rule for rule in BUILTIN_RULES}
 
@@ -60,4 +69,4 @@ def diagnostic(name: str, path: str, detail: str, line: int = 1, column: int = 1
     rule = rule or BUILTIN_BY_NAME[name]
     return Finding(code=rule.code, name=rule.name, severity=rule.severity, message=detail,
                    path=path, line=line, column=column, end_line=line, end_column=column,
-                   source="internal" if name == "internal-error" else "io")
+                   source="internal" if name in ("internal-error", "fix-unstable") else "io")

@@ -11,8 +11,9 @@ from storylint.checks.base import MAX_FINDINGS_PER_RULE
 from storylint.config import Config, ConfigError
 from storylint.diagnostics import BUILTIN_RULES, diagnostic
 from storylint.finding import Finding, Severity
+from storylint.fingerprint import content_fingerprints, quoted_lines
 from storylint.rulepack import Rule, RulePack, check_unique, load_pack
-from storylint.source import read_story
+from storylint.source import StoryFile, read_story
 from storylint.story import DEFAULT_FORMAT, Story, StoryFormat
 from storylint.suppress import read_suppressions
 from storylint.verdict import Contribution, score_story
@@ -27,6 +28,16 @@ class FileReport:
     findings: tuple[Finding, ...]
     score: float = 0.0
     breakdown: tuple[Contribution, ...] = ()
+    fingerprints: tuple[str, ...] = ()  # content fingerprints, one per finding (fingerprint.py)
+    quotes: tuple[tuple[int, str], ...] = ()  # (line, excerpt) of each line with a finding
+
+    def fingerprint_list(self) -> tuple[str, ...]:
+        """The findings' content fingerprints (computed without context if none were stored)."""
+        if len(self.fingerprints) == len(self.findings):
+            return self.fingerprints
+        from storylint.fingerprint import content_fingerprints
+
+        return content_fingerprints(self.findings, None)
 
 
 @dataclass
@@ -142,14 +153,26 @@ class Linter:
     def check_file(self, path: str) -> FileReport:
         """Read, decode and check one file; read problems become findings."""
         cfg = self.config
-        source = read_story(path, cfg.max_file_size, cfg.encoding_fallback, cfg.follow_symlinks)
+        return self.check_source(read_story(path, cfg.max_file_size, cfg.encoding_fallback,
+                                            cfg.follow_symlinks))
+
+    def check_source(self, source: StoryFile, text_findings: list[Finding] | None = None
+                     ) -> FileReport:
+        """Check a file already read by `source.read_story` (used by --fix, which keeps it).
+
+        `text_findings`, when given, are `check_text` results for `source.text` computed earlier.
+        """
+        path = source.path
         findings = [self._restamp(f) for f in source.findings]
         findings = [f for f in findings if f is not None]
         if source.text is not None:
-            findings += self.check_text(source.text, path, source.encoding)
+            findings += (self.check_text(source.text, path, source.encoding)
+                         if text_findings is None else list(text_findings))
         findings.sort(key=Finding.sort_key)
         score, breakdown = score_story(findings, self.weights)
-        return FileReport(path, source.encoding, tuple(findings), score, breakdown)
+        return FileReport(path, source.encoding, tuple(findings), score, breakdown,
+                          content_fingerprints(findings, source.text),
+                          quoted_lines(findings, source.text))
 
     def _run(self, rule: Rule, story: Story) -> list[Finding]:
         try:

@@ -35,4 +35,4 @@ def score_story(findings: list[Finding], weights: dict[str, float]) -> tuple[flo
             best[finding.code] = Contribution(finding.code, finding.name, round(points, 4), line,
                                               finding.score)
     parts = tuple(sorted(best.values(), key=lambda c: (-c.points, c.code)))
-    return round(sum(c.points for c in parts), 4), parts
+    return round(float(sum(c.points for c in parts)), 4), parts

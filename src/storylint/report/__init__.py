@@ -9,6 +9,11 @@ from importlib import import_module
 FORMATS = {
     "text": "storylint.report.text",
     "json": "storylint.report.json_format",
+    "sarif": "storylint.report.sarif",
+    "github": "storylint.report.github",
+    "junit": "storylint.report.junit",
+    "csv": "storylint.report.csv_format",
+    "html": "storylint.report.html",
 }
 
 

@@ -22,7 +22,7 @@ def render(result, stream) -> None:
 
 def to_document(result) -> dict:
     """The run as plain data: version, tool, files with findings, summary."""
-    files = [{"path": r.path, "encoding": r.encoding,
+    files = [{"path": r.path, "encoding": r.encoding, "score": r.score,
               "findings": [_finding(f) for f in r.findings]} for r in result.files]
     return {"version": SCHEMA_VERSION, "tool": {"name": "storylint", "version": __version__},
             "files": files, "summary": summary(result)}
