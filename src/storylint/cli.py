@@ -53,8 +53,8 @@ def _report_failure(exc: Exception, args) -> int:
 
 
 def _model_errors() -> tuple:
-    module = sys.modules.get("storylint.model")
-    return (module.ModelError,) if module else ()
+    names = ("storylint.model", "storylint.wordmodel")
+    return tuple(sys.modules[name].ModelError for name in names if name in sys.modules)
 
 
 def _silence_stdout() -> None:
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_check(sub)
     _add_rules(sub)
+    _add_confusables(sub)
     return parser
 
 
@@ -114,6 +115,21 @@ def _add_rules(sub) -> None:
     _add_common(p)
     p = sub.add_parser("rule", help="show one rule's documentation and examples")
     p.add_argument("name", help="rule code or name, e.g. SL301 or confusable-word")
+    _add_common(p)
+
+
+def _add_confusables(sub) -> None:
+    p = sub.add_parser("confusables", help="build, tune and evaluate the confusable-word model",
+                       description="build: model counts from SymSpell; tune: per-set thresholds "
+                       "on the development split; eval: precision/recall and false alarms on the "
+                       "held-out split (news sentences in ../shared/data).")
+    p.add_argument("action", choices=("build", "tune", "eval"))
+    p.add_argument("--data", metavar="DIR", help="the shared data folder (default: ../shared/data)")
+    p.add_argument("--split", choices=("dev", "held-out"), default=None,
+                   help="eval only: which split to report (default: held-out)")
+    p.add_argument("--show", type=int, default=0, metavar="N",
+                   help="eval on dev only: print up to N false alarms and misses per set")
+    p.add_argument("--json", metavar="FILE", help="eval: also write the figures as JSON")
     _add_common(p)
 
 
@@ -224,4 +240,12 @@ def cmd_rule(args) -> int:
     return EXIT_CLEAN
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+def cmd_confusables(args) -> int:
+    """`storylint confusables build|tune|eval`: the confusable-word model and its measurement."""
+    from storylint.training.typo_eval import run_action
+
+    return run_action(args, load_settings(args))
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule,
+            "confusables": cmd_confusables}

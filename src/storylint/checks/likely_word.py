@@ -1,0 +1,161 @@
+"""Kind `likely-word`: a confusion-set member that another member would fit much better here.
+
+The statistical back-off for the curated `substitution` rules: for each word of a confusion set
+("than"/"then", "their"/"there"/"they're"), a word-pair model (`storylint.wordmodel`, counts in
+`models/`) scores every member of the set between the word's neighbours. A finding needs an
+observed word pair in favour of the alternative and a ratio above the threshold chosen for that
+set on development data. Statistical suggestions are never applied by `--fix` without asking.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from storylint.checks import OptionError
+from storylint.checks.base import make_finding
+from storylint.checks.context import (compile_finder, find_words, left_token, normalize,
+                                      read_context, right_token)
+from storylint.checks.substitution import match_case
+from storylint.finding import Fix
+from storylint.schema import Field
+
+OPTIONS = {
+    "sets": Field("list", required=True, min_items=1, items=Field(
+        "list", items=Field("str"), min_items=2), doc="confusion sets: words each of which can "
+        "be written by mistake for another of its set; a word belongs to one set"),
+    "model": Field("str", default="confusables", doc="model folder under the bundled models/"),
+    "min-ratio": Field("number", default=10.0, doc="never report an alternative less than this "
+                       "many times likelier, whatever threshold the model chose for its set"),
+    "skip-capitalized": Field("bool", default=True, doc="skip capitalised words inside a "
+                              "sentence (names: Lead, Council, Past)"),
+    "max-per-file": Field("int", default=10, doc="cap on findings per file"),
+}
+PARAMS = ("word", "suggestion", "ratio", "context")
+DEFAULT_SECTIONS = ("headline", "shot", "body")
+_MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+_ALPHA = re.compile(r"[a-z]+(?:'[a-z]+)?\Z")
+
+
+def build(rule):
+    """Index the sets by member word; the model is read in prepare() and parsed on first use."""
+    opts = rule.options
+    if not _MODEL_NAME.match(opts["model"]):
+        raise OptionError(f"model {opts['model']!r} must be a folder name under models/",
+                          ("options", "model"))
+    members: dict[str, tuple[str, ...]] = {}
+    for index, words in enumerate(opts["sets"]):
+        normal = tuple(normalize(w) for w in words)
+        for word in normal:
+            if not _ALPHA.match(word) or word in members or normal.count(word) > 1:
+                raise OptionError(f"{word!r}: each set member must be one word and in one set "
+                                  "only", ("options", "sets", index))
+            members[word] = normal
+    return _LikelyWord(members, compile_finder(members), opts)
+
+
+def set_key(words) -> str:
+    """The name a confusion set has in the model manifest, e.g. `than|then`."""
+    return "|".join(words)
+
+
+class _LikelyWord:
+    def __init__(self, members: dict, finder, opts: dict):
+        self.members, self.finder = members, finder
+        self.model_name, self.min_ratio = opts["model"], float(opts["min_ratio"])
+        self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
+        self.model = None
+        self.thresholds: dict[str, float] = {}
+
+    def prepare(self) -> None:
+        """Find the model, verify its checksum and that it covers every set (ModelError if not)."""
+        from storylint.resources import data_dir
+        from storylint.wordmodel import ModelError, read_model
+
+        if self.model is not None:
+            return
+        try:
+            folder = data_dir("models") / self.model_name
+        except FileNotFoundError as exc:
+            raise ModelError(str(exc)) from None
+        model = read_model(folder)
+        known = {set_key(s) for s in model.manifest["sets"]}
+        missing = sorted({set_key(s) for s in self.members.values()} - known)
+        if missing:
+            raise ModelError(f"model {folder} lacks the sets {', '.join(missing)}; rebuild it "
+                             "with `storylint confusables build`")
+        default = float(model.manifest.get("default_threshold", 1000.0))
+        self.thresholds = {key: max(self.min_ratio, float(model.manifest["thresholds"].get(
+            key, default))) for key in known}
+        self.model = model
+
+    def run(self, story, rule):
+        """Report candidates whose best alternative clears their set's threshold."""
+        findings = []
+        for start, end, evidence in self.scored(story, rule):
+            key = set_key(self.members[normalize(story.text[start:end])])
+            if evidence.support > 0 and evidence.ratio >= self.thresholds[key]:
+                findings.append(self._finding(story, rule, start, end, evidence))
+                if len(findings) >= self.limit:
+                    break
+        return findings
+
+    def scored(self, story, rule):
+        """(start, end, Evidence) for every candidate word in the rule's sections."""
+        counts = None
+        for start, end in find_words(self.finder, story.text):
+            line, column = story.position(start)
+            section = story.section_at(line)
+            if not rule.applies_to(section.kind if section else None):
+                continue
+            text = story.lines[line - 1]
+            ctx = read_context(text, column - 1, column - 1 + end - start)
+            word = story.text[start:end]
+            if self._skip(word, text, ctx):
+                continue
+            if counts is None:
+                self.prepare()
+                counts = self.model.counts()
+            normal = normalize(word)
+            others = [w for w in self.members[normal] if w != normal]
+            yield start, end, counts.compare(normal, others, left_token(ctx), right_token(ctx))
+
+    def _skip(self, word: str, line: str, ctx) -> bool:
+        if word.isupper() and len(word) > 1:
+            return line != line.upper()  # an acronym in ordinary text
+        return self.skip_capitalized and word[0].isupper() and not ctx.sentence_start
+
+    def _finding(self, story, rule, start, end, evidence):
+        word = story.text[start:end]
+        replacement = match_case(word, evidence.alternative)
+        fix = Fix(start, end, replacement, False, f"replace {word!r} with {replacement!r}")
+        params = {"word": word, "suggestion": replacement, "ratio": _times(evidence.ratio),
+                  "context": _where(evidence)}
+        return make_finding(rule, story, start, end, params, fix=fix,
+                            score=round(1 - 1 / (1 + evidence.ratio), 4),
+                            source="model")
+
+
+def _times(ratio: float) -> str:
+    """A readable multiple with two significant digits: 12, 340, 5,600, >1,000,000."""
+    if ratio >= 1e6:
+        return ">1,000,000"
+    return f"{float(f'{ratio:.2g}'):,.0f}"
+
+
+def _where(evidence) -> str:
+    """`between 'more' and 'the'`, `at the start of a sentence and before 'it'`, ..."""
+    left, right = _side(evidence.left, "after"), _side(evidence.right, "before")
+    if left and right:
+        return f"{left} and {right}"
+    return left or right or "here"
+
+
+_EDGES = {"<s>": "at the start of a sentence", "<c>": "at the start of a clause",
+          "</s>": "at the end of a sentence", "</c>": "at the end of a clause",
+          "<num>": "{0} a number"}
+
+
+def _side(token: str | None, relation: str) -> str:
+    if token is None:
+        return ""
+    return _EDGES.get(token, "{0} '{1}'").format(relation, token)
