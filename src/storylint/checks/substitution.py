@@ -82,20 +82,23 @@ class _Entry:
 
 
 class _Matcher:
-    """A set of context words; `word*` matches by prefix."""
+    """A set of context words; `word*` matches by prefix, `<num>` any number."""
 
     def __init__(self, words: list[str]):
         self.exact = {normalize(w) for w in words if not w.endswith("*")}
         self.prefixes = tuple(normalize(w[:-1]) for w in words if w.endswith("*"))
+        self.numbers = "<num>" in self.exact
 
     def find(self, words) -> str | None:
+        """The first of `words` this matcher accepts, or None."""
         for word in words:
-            if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
+            if word in self:
                 return word
         return None
 
     def __contains__(self, word: str) -> bool:
-        return word in self.exact or bool(self.prefixes and word.startswith(self.prefixes))
+        return (word in self.exact or bool(self.prefixes and word.startswith(self.prefixes))
+                or (self.numbers and word[:1].isdigit()))
 
 
 def _phrase(text: str, keys: tuple) -> _Phrase:

@@ -192,7 +192,7 @@ def evaluate(rules: Rules, sentences: list[Sentence], show: int = 0,
                 continue
             stats[rules.key_of(word)]["false_alarms"] += 1
             stats[rules.key_of(word)][f"false_alarms:{name}"] += 1
-            examples[rules.key_of(word)].append(f"FALSE ALARM [{name}] {sentence.text}")
+            examples[rules.key_of(word)].append(f"FALSE ALARM [{name}] '{word}': {sentence.text}")
     for swap in swaps:
         stats[swap.key]["errors"] += 1
         found = {name for name, start, _, _ in rules.findings(swap.text) if start == swap.start}
