@@ -125,10 +125,10 @@ def _add_confusables(sub) -> None:
                        "held-out split (news sentences in ../shared/data).")
     p.add_argument("action", choices=("build", "tune", "eval"))
     p.add_argument("--data", metavar="DIR", help="the shared data folder (default: ../shared/data)")
-    p.add_argument("--split", choices=("dev", "held-out"), default=None,
+    p.add_argument("--split", choices=("train", "dev", "held-out"), default=None,
                    help="eval only: which split to report (default: held-out)")
     p.add_argument("--show", type=int, default=0, metavar="N",
-                   help="eval on dev only: print up to N false alarms and misses per set")
+                   help="eval on train or dev only: print up to N false alarms and misses per set")
     p.add_argument("--json", metavar="FILE", help="eval: also write the figures as JSON")
     _add_common(p)
 

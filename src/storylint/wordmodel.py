@@ -10,8 +10,9 @@ Scoring is a naive-Bayes bigram model: for candidate c between words l and r,
     score(c) = C(l c) * C(c r) / C(c),
 where l and r may be edge tokens (`<s>` sentence start, `<c>` clause start, `</s>`, `</c>`,
 `<num>`). A pair that was never counted is estimated as independence times the "lift" of the
-neighbour's class (its last three letters) next to c — "it's tariffs" is unlikely because words
-ending in -ffs rarely follow "it's" — and kept below half the pruning floor of the pair list.
+neighbour's class (its last three letters, else its last letter) next to c — "it's tariffs" is
+unlikely because words ending in -s rarely follow "it's" — and kept below half the pruning floor
+of the pair list.
 The evidence is the log ratio of the best alternative's score to the written word's score, and
 the part of it that comes from the context rather than from how common each word is.
 """
@@ -109,6 +110,11 @@ def word_class(token: str) -> str:
     return token if len(token) <= 4 or token[0] == "<" else token[-3:]
 
 
+def coarse_class(token: str) -> str:
+    """The class used when `word_class` is too rare to have a lift: `~` and the last letter."""
+    return token if token[0] == "<" else "~" + token[-1]
+
+
 class Counts:
     """Word and word-pair counts, and per member how its neighbours' classes deviate from the
     average (`lifts`), used to estimate pairs that were never counted."""
@@ -142,7 +148,9 @@ class Counts:
             return count
         neighbour = first if side == "left" else second
         lifts = self.lifts[side].get(member)
-        lift = lifts.get(word_class(neighbour), lifts.get("", 1.0)) if lifts else 1.0
+        lift = 1.0
+        if lifts:
+            lift = lifts.get(word_class(neighbour)) or lifts.get(coarse_class(neighbour), 1.0)
         guess = self.unigram(first) * self.unigram(second) * self.scale / self.total * lift
         return min(self.floor / 2, guess)
 

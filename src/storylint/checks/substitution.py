@@ -24,7 +24,7 @@ OPTIONS = {
         "phrases": Field("list", default=[], items=Field("str"), doc=(
             "word patterns around the suspect, written `_`: `free _`, `take|took the _`, "
             "`in _ $`; `~` is any one word, `..` up to three words, `^`/`$` the start/end "
-            "of the clause, `word*` a prefix")),
+            "of the clause, `word*` a prefix, `*ed` a suffix, `<num>` a number")),
         "unless-phrases": Field("list", default=[], items=Field("str")),
         "window": Field("int", default=1, doc="how many neighbouring words to look at"),
         "safe": Field("bool", default=True, doc="whether --fix may apply it without asking"),
@@ -82,11 +82,12 @@ class _Entry:
 
 
 class _Matcher:
-    """A set of context words; `word*` matches by prefix, `<num>` any number."""
+    """A set of context words; `word*` matches by prefix, `*ed` by suffix, `<num>` any number."""
 
     def __init__(self, words: list[str]):
-        self.exact = {normalize(w) for w in words if not w.endswith("*")}
-        self.prefixes = tuple(normalize(w[:-1]) for w in words if w.endswith("*"))
+        self.exact = {normalize(w) for w in words if "*" not in w}
+        self.prefixes = tuple(normalize(w[:-1]) for w in words if w.endswith("*") and w != "*")
+        self.suffixes = tuple(normalize(w[1:]) for w in words if w.startswith("*") and w != "*")
         self.numbers = "<num>" in self.exact
 
     def find(self, words) -> str | None:
@@ -98,6 +99,7 @@ class _Matcher:
 
     def __contains__(self, word: str) -> bool:
         return (word in self.exact or bool(self.prefixes and word.startswith(self.prefixes))
+                or bool(self.suffixes and word.endswith(self.suffixes))
                 or (self.numbers and word[:1].isdigit()))
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from storylint.checks.context import model_clauses
 
-from storylint.wordmodel import FORMAT, FORMAT_VERSION, MANIFEST, word_class
+from storylint.wordmodel import FORMAT, FORMAT_VERSION, MANIFEST, coarse_class, word_class
 
 SYMSPELL_DIR = "symspell-frequency-dictionaries"
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
@@ -120,25 +120,33 @@ def count_news(sentences, members: set[str]) -> NewsCounts:
                 if first in members or second in members:
                     news.bigrams[f"{first} {second}"] += 1
                 if second in members:
-                    news.neighbours["left"].setdefault(second, Counter())[word_class(first)] += 1
+                    _add_classes(news.neighbours["left"].setdefault(second, Counter()), first)
                 if first in members:
-                    news.neighbours["right"].setdefault(first, Counter())[word_class(second)] += 1
+                    _add_classes(news.neighbours["right"].setdefault(first, Counter()), second)
     return news
+
+
+def _add_classes(counter: Counter, token: str) -> None:
+    counter[word_class(token)] += 1
+    if token[0] != "<":
+        counter[coarse_class(token)] += 1
 
 
 def class_lifts(news: NewsCounts) -> dict:
     """Per side and member, how much likelier each neighbour class is than in running text:
     (n_k + B) / (n * P_k + B), shrunk towards 1 by B pseudo-counts. Classes expected less than
-    half a time are left out (lift 1)."""
+    half a time are left out (lift 1). Coarse classes (`~s`) are counted alongside."""
     background = Counter()
     for token, count in news.unigrams.items():
         background[word_class(token)] += count
-    total = sum(background.values())
+        if token[0] != "<":
+            background[coarse_class(token)] += count
+    total = sum(c for cls, c in background.items() if not cls.startswith("~"))
     lifts = {}
     for side, by_member in news.neighbours.items():
         lifts[side] = {}
         for member, seen in sorted(by_member.items()):
-            n = sum(seen.values())
+            n = sum(c for cls, c in seen.items() if not cls.startswith("~"))
             if n < LIFT_MIN_OCCURRENCES:
                 continue
             table = {}
