@@ -102,6 +102,14 @@ class _LikelyWord:
     def scored(self, story, rule):
         """(start, end, Evidence) for every candidate word in the rule's sections."""
         counts = None
+        for start, end, normal, others, left, right in self.candidates(story, rule):
+            if counts is None:
+                self.prepare()
+                counts = self.model.counts()
+            yield start, end, counts.compare(normal, others, left, right)
+
+    def candidates(self, story, rule):
+        """(start, end, word, other members, left token, right token) per candidate word."""
         for start, end in find_words(self.finder, story.text):
             line, column = story.position(start)
             section = story.section_at(line)
@@ -112,12 +120,9 @@ class _LikelyWord:
             word = story.text[start:end]
             if self._skip(word, text, ctx):
                 continue
-            if counts is None:
-                self.prepare()
-                counts = self.model.counts()
             normal = normalize(word)
             others = [w for w in self.members[normal] if w != normal]
-            yield start, end, counts.compare(normal, others, left_token(ctx), right_token(ctx))
+            yield start, end, normal, others, left_token(ctx), right_token(ctx)
 
     def _skip(self, word: str, line: str, ctx) -> bool:
         if word.isupper() and len(word) > 1:

@@ -27,6 +27,7 @@ from storylint.checks.context import find_words, normalize
 from storylint.checks.likely_word import set_key
 from storylint.checks.substitution import match_case
 from storylint.story import Story
+from storylint.wordmodel import FEATURES
 
 CURATED_RULE, LIKELY_RULE = "confusable-word", "confusable-word-likely"
 MIN_WORDS, MAX_WORDS = 4, 80
@@ -243,27 +244,81 @@ def _round(value):
     return None if value is None else round(value, 4)
 
 
+@dataclass
+class TuningPoints:
+    """Per set, the evidence vectors (one per alternative) of clean candidates and of swapped
+    words the curated rule does not catch, plus how often each set occurs."""
+
+    clean: dict
+    errors: dict
+    occurrences: Counter
+
+    def scores(self, weights) -> tuple[dict, dict]:
+        """Per set, the best-alternative score of each candidate whose context favours a
+        change (support > 0), for clean words and for errors."""
+        import numpy as np
+
+        w = np.asarray(weights)
+        out = []
+        for table in (self.clean, self.errors):
+            scored = {}
+            for key, items in table.items():
+                values = []
+                for vectors in items:
+                    totals = vectors @ w
+                    best = int(totals.argmax())
+                    if totals[best] - w[0] * vectors[best, 0] > 0:
+                        values.append(float(totals[best]))
+                scored[key] = values
+            out.append(scored)
+        return out[0], out[1]
+
+
 def tuning_points(rules: Rules, sentences: list[Sentence],
-                  known: list[KnownError] = ()) -> tuple[dict, dict, Counter]:
-    """Per set, the log ratios the statistical rule gives clean words and swapped words that the
-    curated rule does not already catch (only candidates whose context favours a change)."""
-    clean, errors, occurrences = defaultdict(list), defaultdict(list), Counter()
+                  known: list[KnownError] = ()) -> TuningPoints:
+    """Evidence vectors of every candidate in clean sentences and of every swap."""
+    import numpy as np
+
     check, rule = rules.likely.check, rules.likely
+    counts = check.model.counts()
+    points = TuningPoints(defaultdict(list), defaultdict(list), Counter())
     for sentence in sentences:
-        story = rules.story(sentence.text)
-        for start, end, evidence in check.scored(story, rule):
-            key = rules.key_of(sentence.text[start:end])
-            occurrences[key] += 1
-            if evidence.support > 0 and not _known(known, sentence, start, end):
-                clean[key].append(evidence.log_ratio)
+        for start, end, word, others, left, right in check.candidates(rules.story(sentence.text),
+                                                                       rule):
+            key = rules.key_of(word)
+            points.occurrences[key] += 1
+            if not _known(known, sentence, start, end):
+                points.clean[key].append(np.array(
+                    [counts.features(word, alt, left, right) for alt in others]))
     for swap in make_swaps(sentences, rules.members, rules.finder):
         story = rules.story(swap.text)
         if any(f.fix.start == swap.start for f in rules.curated.check.run(story, rules.curated)):
             continue
-        for start, _, evidence in check.scored(story, rule):
-            if start == swap.start and evidence.support > 0:
-                errors[swap.key].append(evidence.log_ratio)
-    return clean, errors, occurrences
+        for start, _, word, others, left, right in check.candidates(story, rule):
+            if start == swap.start:
+                points.errors[swap.key].append(np.array(
+                    [counts.features(word, alt, left, right) for alt in others]))
+    return points
+
+
+def fit_weights(points: TuningPoints) -> list[float]:
+    """Weights for the kinds of evidence: logistic regression of "swapped word" against
+    "clean word" on the evidence for the right alternative (clean: every alternative)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for items in points.clean.values():
+        for vectors in items:
+            rows.extend(vectors)
+            labels.extend([0] * len(vectors))
+    for items in points.errors.values():
+        for vectors in items:
+            rows.append(vectors[int((vectors @ np.ones(vectors.shape[1])).argmax())])
+            labels.append(1)
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    model.fit(np.asarray(rows), np.asarray(labels))
+    return [round(max(0.0, float(w)), 4) for w in model.coef_[0]]
 
 
 def choose_thresholds(clean: dict, errors: dict, occurrences: Counter, keys, budget: float,
@@ -304,27 +359,29 @@ def _best_cut(clean: list[float], errors: list[float], penalty: float, floor: fl
 
 
 def cross_check(rules: Rules, dev: list[Sentence], known, settings) -> list[dict]:
-    """Two-fold check inside the dev split: thresholds chosen on one half, counted on the other,
-    for each (budget per 1,000 sentences, margin) setting; shows how optimistic in-sample
-    figures are without touching the held-out split."""
+    """Two-fold check inside the dev split: weights and thresholds chosen on one half, counted
+    on the other, for each (budget per 1,000 sentences, margin, fit weights?) setting; shows how
+    optimistic in-sample figures are without touching the held-out split."""
     folds = [[s for s in dev if _fold(s) == f] for f in (0, 1)]
     points = [tuning_points(rules, fold, known) for fold in folds]
     keys = sorted({set_key(s) for s in rules.members.values()})
+    naive = [1.0] * len(points[0].clean[next(iter(points[0].clean))][0][0])
     out = []
-    for budget, margin in settings:
+    for budget, margin, fit in settings:
         caught = alarms = errors = 0
         for tune, test in ((0, 1), (1, 0)):
-            clean, errs, occ = points[tune]
+            weights = fit_weights(points[tune]) if fit else naive
+            clean, errs = points[tune].scores(weights)
             limit = budget * len(folds[tune]) / 1000
-            chosen = choose_thresholds(clean, errs, occ, keys, limit, rules.likely.check.min_ratio,
-                                       margin)
-            t_clean, t_errs, _ = points[test]
+            chosen = choose_thresholds(clean, errs, points[tune].occurrences, keys, limit,
+                                       rules.likely.check.min_ratio, margin)
+            t_clean, t_errs = points[test].scores(weights)
             for key in keys:
                 cut = math.log(chosen[key])
                 alarms += sum(v >= cut for v in t_clean.get(key, ()))
                 caught += sum(v >= cut for v in t_errs.get(key, ()))
-            errors += sum(len(v) for v in t_errs.values())
-        out.append({"budget": budget, "margin": margin, "alarms": alarms,
+            errors += sum(len(v) for v in points[test].errors.values())
+        out.append({"budget": budget, "margin": margin, "fit": fit, "alarms": alarms,
                     "alarms_per_1000": round(1000 * alarms / len(dev), 3),
                     "caught": caught, "of_errors": errors})
     return out
@@ -378,12 +435,15 @@ def _tune(args, config, data: Path) -> int:
 
     rules = Rules(config)
     dev, known = load_split(data, "dev"), load_known_errors()
-    clean, errors, occurrences = tuning_points(rules, dev, known)
+    points = tuning_points(rules, dev, known)
+    weights = fit_weights(points)
+    clean, errors = points.scores(weights)
     budget = FALSE_ALARM_BUDGET * len(dev) / 1000
     keys = sorted({set_key(s) for s in rules.members.values()})
     model = rules.likely.check.model
     manifest = dict(model.manifest)
-    manifest["thresholds"] = choose_thresholds(clean, errors, occurrences, keys, budget,
+    manifest["weights"] = weights
+    manifest["thresholds"] = choose_thresholds(clean, errors, points.occurrences, keys, budget,
                                                rules.likely.check.min_ratio, THRESHOLD_MARGIN)
     manifest["tuning"] = {"split": "dev", "sentences": len(dev), "false_alarm_budget": budget,
                           "small_set_below": SMALL_SET, "margin": THRESHOLD_MARGIN}
@@ -391,6 +451,7 @@ def _tune(args, config, data: Path) -> int:
     report = evaluate(Rules(config), dev, known=known)
     manifest["metrics"] = {"dev": {k: report[k] for k in ("overall", "curated", "other")}}
     write_manifest(model.folder, manifest)
+    print(f"weights: {dict(zip(FEATURES, weights))}")
     print(format_report(report, "dev"))
     return 0
 
