@@ -2,10 +2,10 @@
 
 Both kinds (`substitution`, curated; `likely-word`, statistical) look for a fixed list of real
 words and judge each hit by its neighbours in the same clause. The list is found with one RE2
-alternation (linear time, no per-word Python loop), so the Python work per story is proportional
-to the number of hits, not to the number of words. Context is read from a short window on the
-hit's own line and stops at clause punctuation, so "stage lighting. Strike action" does not pair
-"lighting" with "strike".
+alternation (linear time; measured faster than a trie-shaped `re` pattern), so the Python work
+per story is proportional to the number of hits, not to the number of words. Context is read
+from a short window on the hit's own line and stops at clause punctuation, so "stage lighting.
+Strike action" does not pair "lighting" with "strike".
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 APOSTROPHES = "'\u2019"
-WINDOW_CHARS = 80
+WINDOW_CHARS = 56
 # Punctuation that ends the clause a word's context is read from.
 CLAUSE_BREAKS = frozenset(".,;:!?()[]{}\"\u201c\u201d\u2026\u2014\u2013/")
 SENTENCE_BREAKS = frozenset(".!?:\"\u201c\u201d")
@@ -45,21 +45,31 @@ def normalize(word: str) -> str:
     return word.lower().replace("\u2019", "'")
 
 
-def compile_finder(words) -> object:
-    """One case-insensitive RE2 alternation for whole-word occurrences of `words`."""
-    from storylint.patterns import compile_regex
-
-    alternatives = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        alternatives.append("".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch)
-                                    for ch in word))
-    return compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True)
+def compile_finder(words) -> Finder:
+    """A finder for whole-word, case-insensitive occurrences of `words`."""
+    return Finder(sorted({normalize(w) for w in words}))
 
 
-def find_words(finder, text: str):
+class Finder:
+    """Literal words as one RE2 alternation: linear time, one pass, no per-word Python loop."""
+
+    def __init__(self, words: list[str]):
+        from storylint.patterns import compile_regex
+
+        alternatives = ["".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch)
+                                for ch in word)
+                        for word in sorted(words, key=lambda w: (-len(w), w))]
+        self.words = tuple(words)
+        self.compiled = compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True)
+
+    def spans(self, text: str):
+        """(start, end) of every occurrence, as offsets into `text`."""
+        return (m.span() for m in self.compiled.finditer(text))
+
+
+def find_words(finder: Finder, text: str):
     """(start, end) of each hit that is a whole word in Unicode terms (RE2's \\b is ASCII)."""
-    for match in finder.finditer(text):
-        start, end = match.span()
+    for start, end in finder.spans(text):
         if start and _joined(text[start - 1]):
             continue
         if end < len(text) and (_joined(text[end]) or text[end] in APOSTROPHES):
@@ -74,23 +84,23 @@ def _joined(char: str) -> bool:
 def read_context(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> Context:
     """The clause around line[start:end]: its words and the punctuation that bounds it."""
     left_from = max(0, start - limit)
-    left = _TOKEN.findall(line, left_from, start)
+    left = _TOKEN.findall(normalize(line[left_from:start]))
     if left_from and left and line[left_from].isalnum() and line[left_from - 1].isalnum():
         left = left[1:]  # the window cut a word in two
     before, opened = _clause(reversed(left), "^" if left_from == 0 else None)
     right_to = min(len(line), end + limit)
-    after, closed = _clause(_TOKEN.findall(line, end, right_to),
+    after, closed = _clause(_TOKEN.findall(normalize(line[end:right_to])),
                             "$" if right_to == len(line) else None)
     return Context(tuple(reversed(before)), tuple(after), opened, closed)
 
 
 def _clause(tokens, edge: str | None) -> tuple[list[str], str | None]:
-    """Words up to the first clause break, and that break (else `edge`)."""
+    """Words (already normalised) up to the first clause break, and that break (else `edge`)."""
     words = []
     for token in tokens:
         if token in CLAUSE_BREAKS or token[0] == "-":
             return words, token[0]
-        words.append(normalize(token))
+        words.append(token)
     return words, edge
 
 

@@ -29,9 +29,13 @@ OPTIONS = {
     "skip-capitalized": Field("bool", default=True, doc="skip capitalised words inside a "
                               "sentence (names: Lead, Council, Past)"),
     "max-per-file": Field("int", default=10, doc="cap on findings per file"),
+    "unless-phrases": Field("map", default={}, doc=(
+        "per member word, contexts in which it is right whatever the statistics say, in the "
+        "phrase syntax of the `substitution` kind: `weather: [\"_ the .. storm\"]`")),
 }
 PARAMS = ("word", "suggestion", "ratio", "context")
 DEFAULT_SECTIONS = ("headline", "shot", "body")
+MEMO_SIZE = 50_000
 _MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _ALPHA = re.compile(r"[a-z]+(?:'[a-z]+)?\Z")
 
@@ -50,7 +54,22 @@ def build(rule):
                 raise OptionError(f"{word!r}: each set member must be one word and in one set "
                                   "only", ("options", "sets", index))
             members[word] = normal
-    return _LikelyWord(members, compile_finder(members), opts)
+    return _LikelyWord(members, compile_finder(members), opts, _protected(opts, members))
+
+
+def _protected(opts: dict, members: dict) -> dict:
+    """Member word -> compiled phrases in which the word is right."""
+    from storylint.checks.substitution import parse_phrase
+
+    out = {}
+    for word, phrases in opts["unless_phrases"].items():
+        keys = ("options", "unless-phrases", word)
+        if normalize(word) not in members:
+            raise OptionError(f"{word!r} is not a member of any set", keys)
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise OptionError(f"{word!r}: expected a list of phrases", keys)
+        out[normalize(word)] = [parse_phrase(p, keys + (i,)) for i, p in enumerate(phrases)]
+    return out
 
 
 def set_key(words) -> str:
@@ -59,12 +78,14 @@ def set_key(words) -> str:
 
 
 class _LikelyWord:
-    def __init__(self, members: dict, finder, opts: dict):
+    def __init__(self, members: dict, finder, opts: dict, protected: dict | None = None):
         self.members, self.finder = members, finder
+        self.protected = protected or {}
         self.model_name, self.min_ratio = opts["model"], float(opts["min_ratio"])
         self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
         self.model = None
         self.thresholds: dict[str, float] = {}
+        self.memo: dict[tuple, object] = {}  # (word, left, right) -> Evidence; contexts repeat
 
     def prepare(self) -> None:
         """Find the model, verify its checksum and that it covers every set (ModelError if not)."""
@@ -106,7 +127,13 @@ class _LikelyWord:
             if counts is None:
                 self.prepare()
                 counts = self.model.counts()
-            yield start, end, counts.compare(normal, others, left, right)
+            key = (normal, left, right)
+            evidence = self.memo.get(key)
+            if evidence is None:
+                if len(self.memo) >= MEMO_SIZE:
+                    self.memo.clear()
+                evidence = self.memo[key] = counts.compare(normal, others, left, right)
+            yield start, end, evidence
 
     def candidates(self, story, rule):
         """(start, end, word, other members, left token, right token) per candidate word."""
@@ -121,6 +148,9 @@ class _LikelyWord:
             if self._skip(word, text, ctx):
                 continue
             normal = normalize(word)
+            if normal in self.protected and any(p.match(ctx) is not None
+                                                for p in self.protected[normal]):
+                continue
             others = [w for w in self.members[normal] if w != normal]
             yield start, end, normal, others, left_token(ctx), right_token(ctx)
 

@@ -60,8 +60,8 @@ class _Entry:
         self.before = _Matcher(entry["preceded_by"])
         self.not_after = _Matcher(entry["unless_followed_by"])
         self.not_before = _Matcher(entry["unless_preceded_by"])
-        self.phrases = [_phrase(p, keys + ("phrases", i)) for i, p in enumerate(entry["phrases"])]
-        self.not_phrases = [_phrase(p, keys + ("unless-phrases", i))
+        self.phrases = [parse_phrase(p, keys + ("phrases", i)) for i, p in enumerate(entry["phrases"])]
+        self.not_phrases = [parse_phrase(p, keys + ("unless-phrases", i))
                             for i, p in enumerate(entry["unless_phrases"])]
 
     def context(self, ctx) -> str | None:
@@ -103,7 +103,8 @@ class _Matcher:
                 or (self.numbers and word[:1].isdigit()))
 
 
-def _phrase(text: str, keys: tuple) -> _Phrase:
+def parse_phrase(text: str, keys: tuple) -> _Phrase:
+    """A phrase pattern (`take|took the _`, `in _ $`) compiled for matching a Context."""
     tokens = text.split()
     if tokens.count("_") != 1 or len(tokens) < 2:
         raise OptionError(f"phrase {text!r} needs exactly one `_` (the suspect) and one other "
