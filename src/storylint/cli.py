@@ -120,16 +120,20 @@ def _add_rules(sub) -> None:
 
 def _add_confusables(sub) -> None:
     p = sub.add_parser("confusables", help="build, tune and evaluate the confusable-word model",
-                       description="build: model counts from SymSpell; tune: per-set thresholds "
-                       "on the development split; eval: precision/recall and false alarms on the "
-                       "held-out split (news sentences in ../shared/data).")
-    p.add_argument("action", choices=("build", "tune", "eval"))
+                       description="build: model counts from SymSpell and the train split; tune: "
+                       "weights and per-set thresholds on the development split; eval: "
+                       "precision/recall and false alarms on the held-out split (news sentences "
+                       "in ../shared/data); audit: list the flags on clean sentences as TSV for "
+                       "labelling once rules and model are frozen.")
+    p.add_argument("action", choices=("build", "tune", "eval", "audit"))
     p.add_argument("--data", metavar="DIR", help="the shared data folder (default: ../shared/data)")
     p.add_argument("--split", choices=("train", "dev", "held-out"), default=None,
                    help="eval only: which split to report (default: held-out)")
     p.add_argument("--show", type=int, default=0, metavar="N",
                    help="eval on train or dev only: print up to N false alarms and misses per set")
     p.add_argument("--json", metavar="FILE", help="eval: also write the figures as JSON")
+    p.add_argument("--audit", metavar="FILE", help="eval: flags this audit file judged to be "
+                   "real errors of the source text are counted apart from false alarms")
     _add_common(p)
 
 

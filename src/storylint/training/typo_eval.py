@@ -166,6 +166,16 @@ def load_known_errors(path: Path = KNOWN_ERRORS) -> list[KnownError]:
     return [KnownError(*row) for row in rows]
 
 
+def load_audit(path: Path) -> list[KnownError]:
+    """The flags an audit file (see `fixtures/confusables/held-out-audit.tsv`) judged to be real
+    errors of the source text."""
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [KnownError(source, doc_id, written, suggestion, snippet)
+            for source, doc_id, _rule, written, suggestion, verdict, snippet in rows
+            if verdict == "error"]
+
+
 def _known(known: list[KnownError], sentence: Sentence, start: int, end: int) -> bool:
     return any(k.covers(sentence, start, end) for k in known)
 
@@ -406,7 +416,7 @@ def run_action(args, config) -> int:
         from storylint.cli import UsageError
 
         raise UsageError("the shared data folder was not found; give --data DIR")
-    action = {"build": _build, "tune": _tune, "eval": _eval}[args.action]
+    action = {"build": _build, "tune": _tune, "eval": _eval, "audit": _audit}[args.action]
     return action(args, config, data)
 
 
@@ -464,12 +474,28 @@ def _eval(args, config, data: Path) -> int:
         raise UsageError("--show prints sentences; use it on --split dev or train only (the "
                          "held-out split is never inspected)")
     known = load_known_errors() if split == "dev" else []
+    if args.audit:
+        known = known + load_audit(Path(args.audit))
     report = evaluate(Rules(config), load_split(data, split), show=args.show, known=known)
     print(format_report(report, split))
     if args.json:
         from storylint.atomic import write_bytes_atomic
 
         write_bytes_atomic(Path(args.json), (json.dumps(report, indent=1) + "\n").encode())
+    return 0
+
+
+def _audit(args, config, data: Path) -> int:
+    """Print every flag on a clean sentence of the split as TSV, for labelling by hand (true
+    error already in the source text, or false alarm) once the rules and model are frozen."""
+    rules = Rules(config)
+    print("source\tdoc_id\trule\tword\tsuggestion\tverdict\tsentence")
+    for sentence in load_split(data, args.split or "held-out"):
+        story = rules.story(sentence.text)
+        for rule in (rules.curated, rules.likely):
+            for f in rule.check.run(story, rule):
+                print(f"{sentence.source}\t{sentence.doc_id}\t{rule.code}\t{f.matched}\t"
+                      f"{f.fix.replacement}\t?\t{sentence.text}")
     return 0
 
 
