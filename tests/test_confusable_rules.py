@@ -65,10 +65,16 @@ def test_seed_lighting_blitz_is_flagged_with_lightning(linter, seed_story):
 
 def test_statistical_findings_name_the_evidence_and_are_never_safe(rules):
     rule = rules["confusable-word-likely"]
-    [finding] = _run(rule, "The bank said it's profits rose by 5%.")
+    [finding] = _run(rule, "The company lost it's appeal.")
     assert finding.fix.replacement == "its" and finding.fix.safe is False
-    assert "times likelier after 'said' and before 'profits'" in finding.message
+    assert "times likelier after 'lost' and before 'appeal'" in finding.message
     assert finding.source == "model" and 0.5 < finding.score < 1
+
+
+def test_a_word_the_curated_rule_flags_gets_one_finding(linter):
+    findings = linter.check_text("Headline\n\nThe bank said it's profits rose by 5%.\n")
+    flagged = [f for f in findings if f.name.startswith("confusable-word")]
+    assert [(f.code, f.matched) for f in flagged] == [("SL301", "it's")]
 
 
 def test_curated_entries_are_consistent(rules):
@@ -112,5 +118,5 @@ def test_statistical_sets_are_one_word_each_and_in_the_model(rules):
 def test_statistical_rule_respects_its_unless_phrases(rules):
     rule = rules["confusable-word-likely"]
     assert _run(rule, "Farmers hope to weather the coming storm.") == []
-    [finding] = _run(rule, "It is not clear weather the talks will resume.")
+    [finding] = _run(rule, "Nobody knows weather the deal will survive.")
     assert finding.fix.replacement == "whether"

@@ -29,6 +29,9 @@ OPTIONS = {
     "skip-capitalized": Field("bool", default=True, doc="skip capitalised words inside a "
                               "sentence (names: Lead, Council, Past)"),
     "max-per-file": Field("int", default=10, doc="cap on findings per file"),
+    "defer-to": Field("str", default="", doc=(
+        "a curated `substitution` rule of the same pack: words it flags are left to it, so a "
+        "word never gets two findings")),
     "unless-phrases": Field("map", default={}, doc=(
         "per member word, contexts in which it is right whatever the statistics say, in the "
         "phrase syntax of the `substitution` kind: `weather: [\"_ the .. storm\"]`")),
@@ -54,7 +57,37 @@ def build(rule):
                 raise OptionError(f"{word!r}: each set member must be one word and in one set "
                                   "only", ("options", "sets", index))
             members[word] = normal
-    return _LikelyWord(members, compile_finder(members), opts, _protected(opts, members))
+    check = _LikelyWord(members, compile_finder(members), opts, _protected(opts, members))
+    check.deferred = _deferred(rule) if opts["defer_to"] else None
+    return check
+
+
+def _deferred(rule):
+    """The curated rule named by `defer-to`, read from its file beside this rule's file."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from storylint.checks import substitution
+    from storylint.safeyaml import YamlError, read_yaml_file
+    from storylint.schema import Violations, validate_mapping
+
+    name = rule.options["defer_to"]
+    path = Path(rule.source).with_name(f"{name}.yaml")
+    keys = ("options", "defer-to")
+    if not _MODEL_NAME.match(name) or not path.is_file():
+        raise OptionError(f"defer-to: no rule file {path.name} beside this one", keys)
+    try:
+        doc = read_yaml_file(path)
+    except YamlError as exc:
+        raise OptionError(f"defer-to: {exc}", keys) from None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if data.get("kind") != "substitution":
+        raise OptionError(f"defer-to: {name} is not a rule of kind substitution", keys)
+    out = Violations(doc)
+    options = validate_mapping(data.get("options") or {}, substitution.OPTIONS, ("options",), out)
+    if out.messages:
+        raise OptionError(f"defer-to: {out.messages[0]}", keys)
+    return substitution.build(SimpleNamespace(options=options))
 
 
 def _protected(opts: dict, members: dict) -> dict:
@@ -81,6 +114,7 @@ class _LikelyWord:
     def __init__(self, members: dict, finder, opts: dict, protected: dict | None = None):
         self.members, self.finder = members, finder
         self.protected = protected or {}
+        self.deferred = None  # a curated check whose words this rule leaves alone
         self.model_name, self.min_ratio = opts["model"], float(opts["min_ratio"])
         self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
         self.model = None
@@ -151,6 +185,8 @@ class _LikelyWord:
             if normal in self.protected and any(p.match(ctx) is not None
                                                 for p in self.protected[normal]):
                 continue
+            if self.deferred is not None and self.deferred.match(word, text, ctx):
+                continue  # the curated rule reports this word
             others = [w for w in self.members[normal] if w != normal]
             yield start, end, normal, others, left_token(ctx), right_token(ctx)
 

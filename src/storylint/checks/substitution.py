@@ -179,13 +179,18 @@ class _Substitution:
             return None
         text = story.lines[line - 1]
         word = story.text[start:end]
-        if word.isupper() and len(word) > 1 and text != text.upper():
-            return None  # an acronym ("LED") in ordinary text
         ctx = read_context(text, column - 1, column - 1 + end - start)
-        for entry in self.table[normalize(word)]:
+        found = self.match(word, text, ctx)
+        return self._finding(story, rule, start, end, *found) if found else None
+
+    def match(self, word: str, line: str, ctx) -> tuple | None:
+        """(entry, context words) when an entry flags `word` in this context, else None."""
+        if word.isupper() and len(word) > 1 and line != line.upper():
+            return None  # an acronym ("LED") in ordinary text
+        for entry in self.table.get(normalize(word), ()):
             context = entry.context(ctx)
             if context:
-                return self._finding(story, rule, start, end, entry, context)
+                return entry, context
         return None
 
     def _finding(self, story, rule, start, end, entry, context):
