@@ -4,8 +4,14 @@ from __future__ import annotations
 import pytest
 
 from storylint.checks import OptionError, substitution
-from storylint.checks.context import (compile_finder, find_words, left_token, model_clauses,
-                                      read_context, right_token)
+from storylint.checks.context import (
+    compile_finder,
+    find_words,
+    left_token,
+    model_clauses,
+    read_context,
+    right_token,
+)
 from storylint.checks.substitution import build, match_case
 from storylint.finding import Severity
 from storylint.rulepack import Rule

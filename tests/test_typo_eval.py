@@ -8,8 +8,15 @@ from collections import Counter
 import pytest
 
 from storylint.checks.context import compile_finder
-from storylint.training.typo_eval import (KnownError, Sentence, _best_cut, choose_thresholds,
-                                          load_known_errors, make_swaps, split_of)
+from storylint.training.typo_eval import (
+    KnownError,
+    Sentence,
+    _best_cut,
+    choose_thresholds,
+    load_known_errors,
+    make_swaps,
+    split_of,
+)
 
 
 def test_split_is_by_document_and_stable():

@@ -8,8 +8,14 @@ from collections import Counter
 
 import pytest
 
-from storylint.training.confusables import (add_contractions, class_lifts, count_news,
-                                            model_counts, write_manifest, write_model)
+from storylint.training.confusables import (
+    add_contractions,
+    class_lifts,
+    count_news,
+    model_counts,
+    write_manifest,
+    write_model,
+)
 from storylint.wordmodel import FEATURES, MANIFEST, ModelError, read_model
 
 SETS = [["than", "then"], ["its", "it's"]]
@@ -105,7 +111,7 @@ def test_bundled_model_matches_its_manifest():
 
 
 def test_cli_reports_a_broken_model_with_exit_2(tmp_path, monkeypatch, capsys):
-    import storylint.resources as resources
+    from storylint import resources
     from storylint.cli import main
 
     models = tmp_path / "models" / "confusables"

@@ -144,7 +144,7 @@ class Counts:
         try:
             raw = json.loads(gzip.decompress(data))
             counts = cls(raw, weights)
-            counts.lifts["left"], counts.lifts["right"]  # noqa: B018 - both sides must exist
+            counts.lifts["left"], counts.lifts["right"]
             return counts
         except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: unreadable model data: {exc}") from None

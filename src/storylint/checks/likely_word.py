@@ -8,13 +8,18 @@ set on development data. Statistical suggestions are never applied by `--fix` wi
 """
 from __future__ import annotations
 
-import math
 import re
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
-from storylint.checks.context import (compile_finder, find_words, left_token, normalize,
-                                      read_context, right_token)
+from storylint.checks.context import (
+    compile_finder,
+    find_words,
+    left_token,
+    normalize,
+    read_context,
+    right_token,
+)
 from storylint.checks.substitution import match_case
 from storylint.finding import Fix
 from storylint.schema import Field

@@ -17,10 +17,10 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from storylint.checks.context import model_clauses
-
 from storylint.wordmodel import FORMAT, FORMAT_VERSION, MANIFEST, coarse_class, word_class
 
 SYMSPELL_DIR = "symspell-frequency-dictionaries"
@@ -114,7 +114,7 @@ def count_news(sentences, members: set[str]) -> NewsCounts:
     for text in sentences:
         for clause in model_clauses(text):
             news.unigrams.update(t for t in clause if t is not None)
-            for first, second in zip(clause, clause[1:]):
+            for first, second in pairwise(clause):
                 if first is None or second is None:
                     continue
                 if first in members or second in members:

@@ -62,7 +62,7 @@ class Swap:
 
 def split_of(source: str, doc_id: str) -> str:
     """`train`, `dev` or `held-out`, fixed by the document, so no document feeds two splits."""
-    bucket = hashlib.sha1(f"{source}/{doc_id}".encode("utf-8")).digest()[0] % 10
+    bucket = hashlib.sha1(f"{source}/{doc_id}".encode()).digest()[0] % 10
     return "train" if bucket < 5 else "dev" if bucket < 7 else "held-out"
 
 
@@ -502,10 +502,10 @@ def _audit(args, config, data: Path) -> int:
 def format_report(report: dict, split: str) -> str:
     """A plain-text table: one row per set with data, then the curated/other/overall lines."""
     curated = set(report["curated_sets"])
-    lines = [f"split: {split}; {report['sentences']:,} clean sentences, "
-             f"{report['with_candidates']:,} with a candidate word",
-             f"{'set':<34}{'words':>7}{'errors':>8}{'found':>7}{'recall':>8}{'alarms':>8}"
-             f"{'prec.':>7}"]
+    lines = [(f"split: {split}; {report['sentences']:,} clean sentences, "
+              f"{report['with_candidates']:,} with a candidate word"),
+             (f"{'set':<34}{'words':>7}{'errors':>8}{'found':>7}{'recall':>8}{'alarms':>8}"
+              f"{'prec.':>7}")]
     for key, stats in report["sets"].items():
         if not stats.get("errors") and not stats.get("false_alarms"):
             continue
