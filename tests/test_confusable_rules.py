@@ -120,3 +120,24 @@ def test_statistical_rule_respects_its_unless_phrases(rules):
     assert _run(rule, "Farmers hope to weather the coming storm.") == []
     [finding] = _run(rule, "Nobody knows weather the deal will survive.")
     assert finding.fix.replacement == "whether"
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"sets": [["than", "then"], ["then", "them"]]}, "in one set only"),
+    ({"unless_phrases": {"lead": ["_ pipes"]}}, "not a member of any set"),
+    ({"unless_phrases": {"than": ["_ by _"]}}, "exactly one `_`"),
+    ({"defer_to": "no-such-rule"}, "no rule file no-such-rule.yaml"),
+    ({"defer_to": "confusable-word-likely"}, "not a rule of kind substitution"),
+    ({"model": "../elsewhere"}, "folder name under models"),
+])
+def test_bad_statistical_options_are_refused(rules, change, problem):
+    from types import SimpleNamespace
+
+    from storylint.checks import OptionError
+    from storylint.checks.likely_word import build
+
+    rule = rules["confusable-word-likely"]
+    options = {**rule.options, "sets": [["than", "then"]], "unless_phrases": {},
+               "defer_to": "", **change}
+    with pytest.raises(OptionError, match=problem):
+        build(SimpleNamespace(options=options, source=rule.source))
