@@ -149,33 +149,39 @@ class _LikelyWord:
         self.model = model
 
     def run(self, story, rule):
-        """Report candidates whose best alternative clears their set's threshold."""
+        """Report candidates whose best alternative clears their set's threshold, unless the
+        curated rule (`defer-to`) reports the word itself."""
         findings = []
-        for start, end, evidence in self.scored(story, rule):
-            key = set_key(self.members[normalize(story.text[start:end])])
-            if evidence.support > 0 and evidence.ratio >= self.thresholds[key]:
-                findings.append(self._finding(story, rule, start, end, evidence))
-                if len(findings) >= self.limit:
-                    break
+        for hit, evidence in self.scored(story, rule):
+            start, end, normal = hit[:3]
+            if evidence.support <= 0 or \
+                    evidence.ratio < self.thresholds[set_key(self.members[normal])]:
+                continue
+            if self.defers(story, hit):
+                continue
+            findings.append(self._finding(story, rule, start, end, evidence))
+            if len(findings) >= self.limit:
+                break
         return findings
 
     def scored(self, story, rule):
-        """(start, end, Evidence) for every candidate word in the rule's sections."""
+        """(candidate, Evidence) for every candidate word in the rule's sections."""
         counts = None
-        for start, end, normal, others, left, right in self.candidates(story, rule):
+        for hit in self.candidates(story, rule):
             if counts is None:
                 self.prepare()
                 counts = self.model.counts()
-            key = (normal, left, right)
+            key = (hit[2], hit[4], hit[5])
             evidence = self.memo.get(key)
             if evidence is None:
                 if len(self.memo) >= MEMO_SIZE:
                     self.memo.clear()
-                evidence = self.memo[key] = counts.compare(normal, others, left, right)
-            yield start, end, evidence
+                evidence = self.memo[key] = counts.compare(hit[2], hit[3], hit[4], hit[5])
+            yield hit, evidence
 
     def candidates(self, story, rule):
-        """(start, end, word, other members, left token, right token) per candidate word."""
+        """(start, end, word, other members, left token, right token, context) per candidate
+        word (the curated rule's words included: see `defers`)."""
         for start, end in find_words(self.finder, story.text):
             line, column = story.position(start)
             section = story.section_at(line)
@@ -190,10 +196,18 @@ class _LikelyWord:
             if normal in self.protected and any(p.match(ctx) is not None
                                                 for p in self.protected[normal]):
                 continue
-            if self.deferred is not None and self.deferred.match(word, text, ctx):
-                continue  # the curated rule reports this word
             others = [w for w in self.members[normal] if w != normal]
-            yield start, end, normal, others, left_token(ctx), right_token(ctx)
+            yield start, end, normal, others, left_token(ctx), right_token(ctx), ctx
+
+    def defers(self, story, hit) -> bool:
+        """True when the curated rule named by `defer-to` reports this word itself (asked only
+        for words this rule would report, to keep the per-story work small)."""
+        if self.deferred is None:
+            return False
+        start, ctx = hit[0], hit[6]
+        line, _ = story.position(start)
+        return self.deferred.match(story.text[start:hit[1]], story.lines[line - 1], ctx) \
+            is not None
 
     def _skip(self, word: str, line: str, ctx) -> bool:
         if word.isupper() and len(word) > 1:

@@ -293,18 +293,19 @@ def tuning_points(rules: Rules, sentences: list[Sentence],
     counts = check.model.counts()
     points = TuningPoints(defaultdict(list), defaultdict(list), Counter())
     for sentence in sentences:
-        for start, end, word, others, left, right in check.candidates(rules.story(sentence.text),
-                                                                       rule):
+        story = rules.story(sentence.text)
+        for hit in check.candidates(story, rule):
+            start, end, word, others, left, right, _ = hit
             key = rules.key_of(word)
             points.occurrences[key] += 1
-            if not _known(known, sentence, start, end):
+            if not _known(known, sentence, start, end) and not check.defers(story, hit):
                 points.clean[key].append(np.array(
                     [counts.features(word, alt, left, right) for alt in others]))
     for swap in make_swaps(sentences, rules.members, rules.finder):
         story = rules.story(swap.text)
         if any(f.fix.start == swap.start for f in rules.curated.check.run(story, rules.curated)):
             continue
-        for start, _, word, others, left, right in check.candidates(story, rule):
+        for start, _, word, others, left, right, _ in check.candidates(story, rule):
             if start == swap.start:
                 points.errors[swap.key].append(np.array(
                     [counts.features(word, alt, left, right) for alt in others]))
