@@ -85,8 +85,8 @@ def _report_failure(exc: Exception, args) -> int:
 
 
 def _model_errors() -> tuple:
-    module = sys.modules.get("storylint.model")
-    return (module.ModelError,) if module else ()
+    names = ("storylint.model", "storylint.wordmodel")
+    return tuple(sys.modules[name].ModelError for name in names if name in sys.modules)
 
 
 def _loaded_errors(*names: tuple[str, str]) -> tuple:
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_report(sub)
     _add_rules(sub)
+    _add_confusables(sub)
     return parser
 
 
@@ -208,6 +209,25 @@ def _add_rules(sub) -> None:
 
 
 REPORT_FORMATS = ("html", "json", "csv")
+
+
+def _add_confusables(sub) -> None:
+    p = sub.add_parser("confusables", help="build, tune and evaluate the confusable-word model",
+                       description="build: model counts from SymSpell and the train split; tune: "
+                       "weights and per-set thresholds on the development split; eval: "
+                       "precision/recall and false alarms on the held-out split (news sentences "
+                       "in ../shared/data); audit: list the flags on clean sentences as TSV for "
+                       "labelling once rules and model are frozen.")
+    p.add_argument("action", choices=("build", "tune", "eval", "audit"))
+    p.add_argument("--data", metavar="DIR", help="the shared data folder (default: ../shared/data)")
+    p.add_argument("--split", choices=("train", "dev", "held-out"), default=None,
+                   help="eval only: which split to report (default: held-out)")
+    p.add_argument("--show", type=int, default=0, metavar="N",
+                   help="eval on train or dev only: print up to N false alarms and misses per set")
+    p.add_argument("--json", metavar="FILE", help="eval: also write the figures as JSON")
+    p.add_argument("--audit", metavar="FILE", help="eval: flags this audit file judged to be "
+                   "real errors of the source text are counted apart from false alarms")
+    _add_common(p)
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -444,4 +464,12 @@ def cmd_rule(args) -> int:
     return EXIT_CLEAN
 
 
-COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "rule": cmd_rule}
+def cmd_confusables(args) -> int:
+    """`storylint confusables build|tune|eval`: the confusable-word model and its measurement."""
+    from storylint.training.typo_eval import run_action
+
+    return run_action(args, load_settings(args))
+
+
+COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "rule": cmd_rule,
+            "confusables": cmd_confusables}

@@ -93,5 +93,7 @@ def _fix_safety(rule: Rule) -> str:
                         "by `--fix`, the others only with `--unsafe-fixes`.",
         "empty-field": "Restores the field's value when the pack gives a template (safe); "
                        "fields without a known value are left for the author.",
+        "likely-word": "Offers the likelier word as an unsafe fix (statistical evidence): "
+                       "applied only with --unsafe-fixes.",
     }
     return fixes.get(rule.kind, "No automatic fix; the finding says what to change.")

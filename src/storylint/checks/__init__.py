@@ -17,6 +17,7 @@ KINDS = {
     "substitution": "storylint.checks.substitution",
     "empty-field": "storylint.checks.empty_field",
     "mixed-script": "storylint.checks.mixed_script",
+    "likely-word": "storylint.checks.likely_word",
 }
 
 

@@ -2,15 +2,15 @@
 
 "Azerbaijan launched a lighting blitz" passes any spell-checker because "lighting" is a word;
 next to "blitz" it is almost certainly "lightning". Each entry names the suspect word, the
-replacement and the neighbouring words that make the suspect wrong, plus neighbours that make
-it right again ("stage lighting").
+replacement and the context that makes the suspect wrong — neighbouring words, or short phrases
+around it ("free _", "in _ $") — plus the context that makes it right again ("stage lighting").
+Context is read within the suspect's clause (see `checks/context.py`).
 """
 from __future__ import annotations
 
-import re
-
 from storylint.checks import OptionError
 from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
+from storylint.checks.context import compile_finder, find_words, normalize, read_context
 from storylint.finding import Fix
 from storylint.schema import Field
 
@@ -21,101 +21,186 @@ OPTIONS = {
         "suggest": Field("str", required=True, doc="the replacement"),
         "followed-by": _WORDS, "preceded-by": _WORDS,
         "unless-followed-by": _WORDS, "unless-preceded-by": _WORDS,
+        "phrases": Field("list", default=[], items=Field("str"), doc=(
+            "word patterns around the suspect, written `_`: `free _`, `take|took the _`, "
+            "`in _ $`; `~` is any one word, `..` up to three words, `^`/`$` the start/end "
+            "of the clause, `word*` a prefix, `*ed` a suffix, `<num>` a number")),
+        "unless-phrases": Field("list", default=[], items=Field("str")),
         "window": Field("int", default=1, doc="how many neighbouring words to look at"),
         "safe": Field("bool", default=True, doc="whether --fix may apply it without asking"),
     }), doc=("context words may end in * to match a prefix (offensive* matches offensives); "
-             "an entry fires when a followed-by or preceded-by word is near and no unless-word is")),
+             "an entry fires when a followed-by or preceded-by word is near, or a phrase "
+             "matches, and no unless-word or unless-phrase does; context never crosses "
+             "clause punctuation")),
 }
 PARAMS = ("word", "suggestion", "context")
 DEFAULT_SECTIONS = ("headline", "shot", "body")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-CONTEXT_CHARS_PER_WORD = 40
+SKIP_WORDS = 3
 
 
 def build(rule):
     """Index the entries by suspect word and compile one alternation to find all of them."""
     table: dict[str, list] = {}
     for index, entry in enumerate(rule.options["entries"]):
-        word = entry["word"].lower()
-        if not _TOKEN.fullmatch(word):
+        word = normalize(entry["word"])
+        if not word or not all(part.isalpha() for part in word.split("'")):
             raise OptionError(f"word {entry['word']!r} must be a single word",
                               ("options", "entries", index, "word"))
-        if not entry["followed_by"] and not entry["preceded_by"]:
-            raise OptionError("an entry needs followed-by or preceded-by context words",
+        if not (entry["followed_by"] or entry["preceded_by"] or entry["phrases"]):
+            raise OptionError("an entry needs followed-by, preceded-by or phrases",
                               ("options", "entries", index))
-        table.setdefault(word, []).append(_Entry(entry))
-    alternation = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
-    finder = re.compile(rf"(?<![\w'\u2019-])(?:{alternation})(?![\w'\u2019-])", re.IGNORECASE)
-    window = max(entry.window for entries in table.values() for entry in entries)
-    return _Substitution(table, finder, window + 1)
+        table.setdefault(word, []).append(_Entry(entry, ("options", "entries", index)))
+    return _Substitution(table, compile_finder(table))
 
 
 class _Entry:
-    def __init__(self, entry: dict):
+    def __init__(self, entry: dict, keys: tuple):
         self.suggest, self.window, self.safe = entry["suggest"], entry["window"], entry["safe"]
         self.after = _Matcher(entry["followed_by"])
         self.before = _Matcher(entry["preceded_by"])
         self.not_after = _Matcher(entry["unless_followed_by"])
         self.not_before = _Matcher(entry["unless_preceded_by"])
+        self.phrases = [parse_phrase(p, keys + ("phrases", i)) for i, p in enumerate(entry["phrases"])]
+        self.not_phrases = [parse_phrase(p, keys + ("unless-phrases", i))
+                            for i, p in enumerate(entry["unless_phrases"])]
 
-    def context(self, before: list[str], after: list[str]) -> str | None:
-        """The neighbouring word that makes the suspect wrong, or None."""
-        before, after = before[-self.window:], after[:self.window]
+    def context(self, ctx) -> str | None:
+        """The neighbouring words that make the suspect wrong, or None."""
+        before, after = ctx.before[::-1][:self.window], ctx.after[:self.window]
         if self.not_after.find(after) or self.not_before.find(before):
             return None
-        return self.after.find(after) or self.before.find(before)
-
-
-class _Matcher:
-    def __init__(self, words: list[str]):
-        self.exact = {w.lower() for w in words if not w.endswith("*")}
-        self.prefixes = tuple(w[:-1].lower() for w in words if w.endswith("*"))
-
-    def find(self, words: list[str]) -> str | None:
-        for word in words:
-            if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
-                return word
+        if any(p.match(ctx) is not None for p in self.not_phrases):
+            return None
+        found = self.after.find(after) or self.before.find(before)
+        if found:
+            return found
+        for phrase in self.phrases:
+            words = phrase.match(ctx)
+            if words is not None:
+                return words
         return None
 
 
+class _Matcher:
+    """A set of context words; `word*` matches by prefix, `*ed` by suffix, `<num>` any number."""
+
+    def __init__(self, words: list[str]):
+        self.exact = {normalize(w) for w in words if "*" not in w}
+        self.prefixes = tuple(normalize(w[:-1]) for w in words if w.endswith("*") and w != "*")
+        self.suffixes = tuple(normalize(w[1:]) for w in words if w.startswith("*") and w != "*")
+        self.numbers = "<num>" in self.exact
+
+    def find(self, words) -> str | None:
+        """The first of `words` this matcher accepts, or None."""
+        for word in words:
+            if word in self:
+                return word
+        return None
+
+    def __contains__(self, word: str) -> bool:
+        return (word in self.exact or bool(self.prefixes and word.startswith(self.prefixes))
+                or bool(self.suffixes and word.endswith(self.suffixes))
+                or (self.numbers and word[:1].isdigit()))
+
+
+def parse_phrase(text: str, keys: tuple) -> _Phrase:
+    """A phrase pattern (`take|took the _`, `in _ $`) compiled for matching a Context."""
+    tokens = text.split()
+    if tokens.count("_") != 1 or len(tokens) < 2:
+        raise OptionError(f"phrase {text!r} needs exactly one `_` (the suspect) and one other "
+                          "token", keys)
+    cut = tokens.index("_")
+    left, right = tokens[:cut][::-1], tokens[cut + 1:]
+    for token, edge in [(t, "^") for t in left] + [(t, "$") for t in right]:
+        if token in ("^", "$") and token != edge:
+            raise OptionError(f"phrase {text!r}: `{token}` can only stand on its own side", keys)
+    return _Phrase(text, [_step(t) for t in left], [_step(t) for t in right])
+
+
+def _step(token: str):
+    if token in ("~", "..", "^", "$"):
+        return token
+    return _Matcher(token.split("|"))
+
+
+class _Phrase:
+    """A pattern of context steps on each side of the suspect (nearest step first)."""
+
+    def __init__(self, text: str, left: list, right: list):
+        self.text, self.left, self.right = text, left, right
+
+    def match(self, ctx) -> str | None:
+        """The context words the pattern matched, or None."""
+        left = _walk(self.left, ctx.before[::-1], ctx.opened)
+        if left is None:
+            return None
+        right = _walk(self.right, ctx.after, ctx.closed)
+        if right is None:
+            return None
+        return " ".join(left[::-1] + right) or (ctx.closed or ctx.opened or "")
+
+
+def _walk(steps: list, words: tuple, edge: str | None) -> list[str] | None:
+    """Match steps against words (nearest first); the matched words, or None."""
+    if not steps:
+        return []
+    step, rest = steps[0], steps[1:]
+    if step in ("^", "$"):
+        return [] if not words and edge is not None else None
+    if step == "..":
+        for skip in range(min(SKIP_WORDS, len(words)) + 1):
+            found = _walk(rest, words[skip:], edge)
+            if found is not None:
+                return list(words[:skip]) + found
+        return None
+    if not words or (step != "~" and words[0] not in step):
+        return None
+    found = _walk(rest, words[1:], edge)
+    return None if found is None else [words[0]] + found
+
+
 class _Substitution:
-    def __init__(self, table, finder, window: int):
-        self.table, self.finder, self.window = table, finder, window
+    def __init__(self, table, finder):
+        self.table, self.finder = table, finder
 
     def run(self, story, rule):
         """Report each suspect word whose neighbours show it is the wrong word."""
         findings = []
-        for match in self.finder.finditer(story.text):
-            finding = self._check(story, rule, match)
+        for start, end in find_words(self.finder, story.text):
+            finding = self._check(story, rule, start, end)
             if finding is not None:
                 findings.append(finding)
                 if len(findings) >= MAX_FINDINGS_PER_RULE:
                     break
         return findings
 
-    def _check(self, story, rule, match):
-        line, _ = story.position(match.start())
+    def _check(self, story, rule, start, end):
+        line, column = story.position(start)
         section = story.section_at(line)
         if not rule.applies_to(section.kind if section else None):
             return None
         text = story.lines[line - 1]
-        line_start = story.line_starts[line - 1]
-        start, end = match.start() - line_start, match.end() - line_start
-        reach = CONTEXT_CHARS_PER_WORD * self.window  # bounded, so long lines stay linear
-        before = [w.lower() for w in _TOKEN.findall(text[max(0, start - reach):start])]
-        after = [w.lower() for w in _TOKEN.findall(text[end:end + reach])]
-        for entry in self.table[match.group().lower()]:
-            context = entry.context(before, after)
+        word = story.text[start:end]
+        ctx = read_context(text, column - 1, column - 1 + end - start)
+        found = self.match(word, text, ctx)
+        return self._finding(story, rule, start, end, *found) if found else None
+
+    def match(self, word: str, line: str, ctx) -> tuple | None:
+        """(entry, context words) when an entry flags `word` in this context, else None."""
+        if word.isupper() and len(word) > 1 and line != line.upper():
+            return None  # an acronym ("LED") in ordinary text
+        for entry in self.table.get(normalize(word), ()):
+            context = entry.context(ctx)
             if context:
-                return self._finding(story, rule, match, entry, context)
+                return entry, context
         return None
 
-    def _finding(self, story, rule, match, entry, context):
-        replacement = match_case(match.group(), entry.suggest)
-        fix = Fix(match.start(), match.end(), replacement, entry.safe,
-                  f"replace {match.group()!r} with {replacement!r}")
-        params = {"word": match.group(), "suggestion": replacement, "context": context}
-        return make_finding(rule, story, match.start(), match.end(), params, fix=fix)
+    def _finding(self, story, rule, start, end, entry, context):
+        word = story.text[start:end]
+        replacement = match_case(word, entry.suggest)
+        fix = Fix(start, end, replacement, entry.safe, f"replace {word!r} with {replacement!r}")
+        params = {"word": word, "suggestion": replacement, "context": context}
+        return make_finding(rule, story, start, end, params, fix=fix)
 
 
 def match_case(original: str, replacement: str) -> str:

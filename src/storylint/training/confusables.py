@@ -1,0 +1,235 @@
+"""Building the confusable-word model: SymSpell frequencies (MIT) plus counts from news text.
+
+Only what the `likely-word` check needs is kept: the unigram count of every confusion-set member,
+every word pair with a member on either side, and the unigram counts of the words in those pairs
+(for estimating unseen pairs). SymSpell lists no pairs with contractions ("it's", "they're"), so
+their pairs are derived from the expanded forms: C(it's r) ~ sum over v in {is, has} of
+C(it v) * P(r | v). SymSpell keeps only pairs seen more than 6.4 million times in Google Books, so
+"its profits" is missing; word pairs counted in the training split of the news corpora are added,
+scaled to SymSpell's totals and discounted. Never imported by `storylint check`.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+
+from storylint.checks.context import model_clauses
+from storylint.wordmodel import FORMAT, FORMAT_VERSION, MANIFEST, coarse_class, word_class
+
+SYMSPELL_DIR = "symspell-frequency-dictionaries"
+UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
+DATA_FILE = "counts.json.gz"
+DEFAULT_THRESHOLD = 1000.0
+NEWS_DISCOUNT = 0.5
+LIFT_PSEUDO = 2.0
+LIFT_MIN_OCCURRENCES = 20
+# contraction -> (the word it starts with, the verbs it stands for)
+CONTRACTIONS = {
+    "it's": ("it", ("is", "has")), "they're": ("they", ("are",)), "you're": ("you", ("are",)),
+    "who's": ("who", ("is", "has")), "there's": ("there", ("is", "has")),
+    "we're": ("we", ("are",)), "let's": ("let", ("us",)),
+}
+
+
+@dataclass(frozen=True)
+class NewsCounts:
+    """Counts from the news training sentences."""
+
+    unigrams: Counter
+    bigrams: Counter
+    neighbours: dict  # {"left"|"right": {member: Counter of neighbour classes}}
+
+
+SOURCES = [{
+    "name": "SymSpell English frequency dictionaries (frequency_dictionary_en_82_765.txt, "
+            "frequency_bigramdictionary_en_243_342.txt), as shipped in symspellpy 6.10.1",
+    "licence": "MIT (Wolf Garbe; symspellpy by mmb L)",
+    "note": "counts from SCOWL word lists intersected with Google Books Ngram counts",
+}]
+
+
+def read_symspell(folder: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Unigram counts and bigram counts (keyed `first second`) from the SymSpell files."""
+    unigrams, bigrams = {}, {}
+    with open(folder / UNIGRAM_FILE, encoding="utf-8") as handle:
+        for line in handle:
+            word, count = line.split()
+            unigrams[word] = int(count)
+    with open(folder / BIGRAM_FILE, encoding="utf-8") as handle:
+        for line in handle:
+            first, second, count = line.split()
+            bigrams[f"{first} {second}"] = int(count)
+    return unigrams, bigrams
+
+
+def pair_scale(unigrams: dict, bigrams: dict, top: int = 50) -> float:
+    """How much larger pair counts run than word counts: the median, over the `top` most
+    frequent words (whose pairs the pruned list covers best), of sum_y C(w y) / C(w)."""
+    outgoing: dict[str, int] = {}
+    for key, count in bigrams.items():
+        first = key.split(" ", 1)[0]
+        outgoing[first] = outgoing.get(first, 0) + count
+    frequent = sorted(unigrams, key=unigrams.get, reverse=True)[:top]
+    return statistics.median(outgoing.get(w, 0) / unigrams[w] for w in frequent)
+
+
+def add_contractions(unigrams: dict, bigrams: dict, scale: float, wanted) -> None:
+    """Derive counts for the contractions in `wanted` from their expanded forms (in place)."""
+    right_index: dict[str, list] = {}
+    left_index: dict[str, list] = {}
+    for key, count in bigrams.items():
+        first, second = key.split(" ", 1)
+        right_index.setdefault(first, []).append((second, count))
+        left_index.setdefault(second, []).append((first, count))
+    for word in wanted:
+        if word not in CONTRACTIONS:
+            continue
+        head, verbs = CONTRACTIONS[word]
+        expanded = {v: bigrams.get(f"{head} {v}", 0) for v in verbs}
+        total = sum(expanded.values())
+        if not total or head not in unigrams:
+            continue
+        unigrams[word] = round(total / scale)
+        for verb, joint in expanded.items():
+            for second, count in right_index.get(verb, ()):
+                key = f"{word} {second}"
+                bigrams[key] = bigrams.get(key, 0) + round(joint * count / (scale * unigrams[verb]))
+        share = total / (scale * unigrams[head])
+        for first, count in left_index.get(head, ()):
+            bigrams[f"{first} {word}"] = round(count * share)
+
+
+def count_news(sentences, members: set[str]) -> NewsCounts:
+    """Token counts, counts of pairs that involve a member, and per member the classes of its
+    neighbours, from sentences tokenised exactly as the check reads context."""
+    news = NewsCounts(Counter(), Counter(), {"left": {}, "right": {}})
+    for text in sentences:
+        for clause in model_clauses(text):
+            news.unigrams.update(t for t in clause if t is not None)
+            for first, second in pairwise(clause):
+                if first is None or second is None:
+                    continue
+                if first in members or second in members:
+                    news.bigrams[f"{first} {second}"] += 1
+                if second in members:
+                    _add_classes(news.neighbours["left"].setdefault(second, Counter()), first)
+                if first in members:
+                    _add_classes(news.neighbours["right"].setdefault(first, Counter()), second)
+    return news
+
+
+def _add_classes(counter: Counter, token: str) -> None:
+    counter[word_class(token)] += 1
+    if token[0] != "<":
+        counter[coarse_class(token)] += 1
+
+
+def class_lifts(news: NewsCounts) -> dict:
+    """Per side and member, how much likelier each neighbour class is than in running text:
+    (n_k + B) / (n * P_k + B), shrunk towards 1 by B pseudo-counts. Classes expected less than
+    half a time are left out (lift 1). Coarse classes (`~s`) are counted alongside."""
+    background = Counter()
+    for token, count in news.unigrams.items():
+        background[word_class(token)] += count
+        if token[0] != "<":
+            background[coarse_class(token)] += count
+    total = sum(c for cls, c in background.items() if not cls.startswith("~"))
+    lifts = {}
+    for side, by_member in news.neighbours.items():
+        lifts[side] = {}
+        for member, seen in sorted(by_member.items()):
+            n = sum(c for cls, c in seen.items() if not cls.startswith("~"))
+            if n < LIFT_MIN_OCCURRENCES:
+                continue
+            table = {}
+            for cls, count in background.items():
+                expected = n * count / total
+                if expected >= 0.5 or cls in seen:
+                    lift = (seen.get(cls, 0) + LIFT_PSEUDO) / (expected + LIFT_PSEUDO)
+                    if abs(lift - 1) > 0.05:
+                        table[cls] = float(f"{lift:.3g}")
+            lifts[side][member] = dict(sorted(table.items()))
+    return lifts
+
+
+def add_news(unigrams: dict, bigrams: dict, news: NewsCounts, scale: float) -> None:
+    """Add news counts (in place), scaled to SymSpell's totals; pairs discounted by NEWS_DISCOUNT
+    so that a pair seen once weighs little."""
+    factor = sum(unigrams.values()) / max(1, sum(news.unigrams.values()))
+    for word, count in news.unigrams.items():
+        unigrams[word] = unigrams.get(word, 0) + round(factor * count)
+    for key, count in news.bigrams.items():
+        if count > NEWS_DISCOUNT:
+            bigrams[key] = bigrams.get(key, 0) + round(factor * scale * (count - NEWS_DISCOUNT))
+
+
+def model_counts(sets: list[list[str]], unigrams: dict, bigrams: dict,
+                 news: NewsCounts | None = None) -> dict:
+    """The pruned counts the check needs for these sets, ready to be written as JSON."""
+    scale = pair_scale(unigrams, bigrams)
+    floor = min(bigrams.values())
+    members = {w for words in sets for w in words}
+    unigrams, bigrams = dict(unigrams), dict(bigrams)
+    add_contractions(unigrams, bigrams, scale, members)
+    if news is not None:
+        add_news(unigrams, bigrams, news, scale)
+    kept = {}
+    for key, count in bigrams.items():
+        first, second = key.split(" ", 1)
+        if (first in members or second in members) and count > 0:
+            kept[key] = count
+    words = members | {w for key in kept for w in key.split(" ", 1)}
+    return {
+        "unigrams": {w: unigrams[w] for w in sorted(words) if w in unigrams},
+        "bigrams": dict(sorted(kept.items())),
+        "floor": floor, "scale": round(scale, 3), "total": sum(unigrams.values()),
+        "default_unigram": statistics.median(unigrams.values()),
+        "lifts": class_lifts(news) if news is not None else {"left": {}, "right": {}},
+    }
+
+
+def write_model(folder: Path, sets: list[list[str]], counts: dict, sources: list) -> dict:
+    """Write counts.json.gz and a fresh manifest (default thresholds) into `folder`."""
+    from storylint.atomic import write_bytes_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(counts, separators=(",", ":"), sort_keys=False).encode("utf-8")
+    data = gzip.compress(raw, compresslevel=9, mtime=0)
+    write_bytes_atomic(folder / DATA_FILE, data)
+    missing = sorted(w for words in sets for w in words if w not in counts["unigrams"])
+    manifest = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "data": DATA_FILE,
+        "sha256": hashlib.sha256(data).hexdigest(), "built": date.today().isoformat(),
+        "sources": sources, "sets": sets, "default_threshold": DEFAULT_THRESHOLD,
+        "thresholds": {}, "members_without_counts": missing,
+        "size": {"unigrams": len(counts["unigrams"]), "bigrams": len(counts["bigrams"]),
+                 "bytes": len(data)},
+    }
+    write_manifest(folder, manifest)
+    return manifest
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Write manifest.json atomically, keys in a stable order."""
+    from storylint.atomic import write_bytes_atomic
+
+    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+    write_bytes_atomic(folder / MANIFEST, text.encode("utf-8"))
+
+
+def build(data_dir: Path, sets: list[list[str]], folder: Path, news_sentences=None,
+          news_source: dict | None = None) -> dict:
+    """Read SymSpell from `data_dir`, add news counts, keep what `sets` need, write the model."""
+    unigrams, bigrams = read_symspell(data_dir / SYMSPELL_DIR)
+    members = {w for words in sets for w in words}
+    news = count_news(news_sentences, members) if news_sentences is not None else None
+    sources = SOURCES + ([news_source] if news_source else [])
+    return write_model(folder, sets, model_counts(sets, unigrams, bigrams, news), sources)

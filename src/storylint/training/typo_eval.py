@@ -1,0 +1,543 @@
+"""Measuring the confusable-word rules on real news sentences with artificial errors.
+
+The development set is built from body sentences of the BBC, AG News and Lee corpora in
+`../shared/data`. Every occurrence of a confusion-set member becomes one or more error copies with
+the member swapped for another member of its set ("more than" -> "more then"); the untouched
+sentences are the clean set. Sentences are split by source document (a hash of its id): 50% train
+(word-pair counts for the model), 20% development (thresholds are tuned here, false alarms may be
+inspected here) and 30% held out (only figures are reported; nothing is tuned or inspected).
+
+Figures per set and overall: recall (error copies whose swapped word is flagged), precision
+(flags on swapped words against flags on clean sentences, at the set's natural error rate of one
+copy per alternative), and false alarms per 1,000 clean sentences. Never imported by `check`.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from storylint.checks.context import find_words, normalize
+from storylint.checks.likely_word import set_key
+from storylint.checks.substitution import match_case
+from storylint.story import Story
+from storylint.wordmodel import FEATURES
+
+CURATED_RULE, LIKELY_RULE = "confusable-word", "confusable-word-likely"
+MIN_WORDS, MAX_WORDS = 4, 80
+SMALL_SET = 100  # sets with fewer clean dev occurrences share one pooled threshold
+FALSE_ALARM_BUDGET = 0.5  # per 1,000 dev sentences spent by the statistical rule when tuning
+THRESHOLD_MARGIN = 0.7  # log distance kept between a threshold and the clean dev words below it
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a news document; `split` is `train`, `dev` or `held-out`."""
+
+    source: str
+    doc_id: str
+    text: str
+    split: str
+
+
+@dataclass(frozen=True)
+class Swap:
+    """An error copy: `text` has the member at [start, end) swapped for another one."""
+
+    sentence: int
+    text: str
+    start: int
+    end: int
+    original: str
+    replacement: str
+    key: str
+
+
+def split_of(source: str, doc_id: str) -> str:
+    """`train`, `dev` or `held-out`, fixed by the document, so no document feeds two splits."""
+    bucket = hashlib.sha1(f"{source}/{doc_id}".encode()).digest()[0] % 10
+    return "train" if bucket < 5 else "dev" if bucket < 7 else "held-out"
+
+
+def news_sentences(data: Path):
+    """Body sentences (4 to 80 words) of the BBC, AG News and Lee corpora."""
+    from storylint.training.corpora import ag_news, bbc_news, lee_news
+
+    for doc in itertools.chain(bbc_news(data), ag_news(data), lee_news(data)):
+        split = split_of(doc.source, doc.doc_id)
+        for paragraph in doc.paragraphs:
+            for text in _SENTENCE_END.split(" ".join(paragraph.split())):
+                if MIN_WORDS <= len(text.split()) <= MAX_WORDS:
+                    yield Sentence(doc.source, doc.doc_id, text, split)
+
+
+def make_swaps(sentences: list[Sentence], members: dict, finder) -> list[Swap]:
+    """Every member occurrence swapped for each other member of its set (case kept)."""
+    swaps = []
+    for index, sentence in enumerate(sentences):
+        for start, end in find_words(finder, sentence.text):
+            written = sentence.text[start:end]
+            normal = normalize(written)
+            for other in members[normal]:
+                if other == normal:
+                    continue
+                new = match_case(written, other)
+                text = sentence.text[:start] + new + sentence.text[end:]
+                swaps.append(Swap(index, text, start, start + len(new), normal, other,
+                                  set_key(members[normal])))
+    return swaps
+
+
+class Rules:
+    """The curated and the statistical rule, run on single sentences."""
+
+    def __init__(self, config):
+        from storylint.engine import load_rules, rule_index
+
+        rules, self.format = load_rules(config)
+        index = rule_index(rules)
+        self.curated, self.likely = index[CURATED_RULE], index[LIKELY_RULE]
+        self.likely.check.prepare()
+        self.members = self.likely.check.members
+        self.finder = self.likely.check.finder
+
+    def story(self, text: str) -> Story:
+        """A one-line story for a sentence."""
+        return Story(text, "<sentence>", fmt=self.format)
+
+    def findings(self, text: str) -> list[tuple[str, int, int, str]]:
+        """(rule name, start, end, word) of every finding of both rules."""
+        story = self.story(text)
+        out = []
+        for rule in (self.curated, self.likely):
+            for finding in rule.check.run(story, rule):
+                out.append((rule.name, finding.fix.start, finding.fix.end, finding.matched))
+        return out
+
+    def key_of(self, word: str) -> str:
+        """The set a word belongs to (curated-only words make their own one-word set)."""
+        normal = normalize(word)
+        return set_key(self.members[normal]) if normal in self.members else normal
+
+    def curated_keys(self) -> set[str]:
+        """Sets with a hand-written context: a member is a suspect or suggestion of SL301."""
+        words = set()
+        for entry in self.curated.options["entries"]:
+            words.update((normalize(entry["word"]), normalize(entry["suggest"])))
+        return {set_key(s) for s in self.members.values() if words & set(s)}
+
+
+KNOWN_ERRORS = Path(__file__).resolve().parents[3] / "fixtures" / "confusables" / \
+    "dev-corpus-errors.tsv"
+
+
+@dataclass(frozen=True)
+class KnownError:
+    """A real-word error already in a corpus sentence (hand-checked, dev split only)."""
+
+    source: str
+    doc_id: str
+    written: str
+    correct: str
+    snippet: str
+
+    def covers(self, sentence: Sentence, start: int, end: int) -> bool:
+        """True when text[start:end] of this sentence is this error."""
+        if (sentence.source, sentence.doc_id) != (self.source, self.doc_id):
+            return False
+        at = sentence.text.find(self.snippet)
+        return at >= 0 and at <= start and end <= at + len(self.snippet) and \
+            sentence.text[start:end] == self.written
+
+
+def load_known_errors(path: Path = KNOWN_ERRORS) -> list[KnownError]:
+    """The hand-checked list of errors in the dev sentences (empty when the file is absent)."""
+    if not path.is_file():
+        return []
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [KnownError(*row) for row in rows]
+
+
+def load_audit(path: Path) -> list[KnownError]:
+    """The flags an audit file (see `fixtures/confusables/held-out-audit.tsv`) judged to be real
+    errors of the source text."""
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [KnownError(source, doc_id, written, suggestion, snippet)
+            for source, doc_id, _rule, written, suggestion, verdict, snippet in rows
+            if verdict == "error"]
+
+
+def _known(known: list[KnownError], sentence: Sentence, start: int, end: int) -> bool:
+    return any(k.covers(sentence, start, end) for k in known)
+
+
+def load_split(data: Path, split: str) -> list[Sentence]:
+    """The sentences of one split."""
+    return [s for s in news_sentences(data) if s.split == split]
+
+
+def evaluate(rules: Rules, sentences: list[Sentence], show: int = 0,
+             known: list[KnownError] = ()) -> dict:
+    """Per-set and overall figures for both rules together (and each alone). A flag on a
+    `known` error of the source text is counted apart, not as a false alarm."""
+    swaps = make_swaps(sentences, rules.members, rules.finder)
+    stats: dict[str, Counter] = defaultdict(Counter)
+    examples: dict[str, list] = defaultdict(list)
+    with_candidates = 0
+    for sentence in sentences:
+        hits = [normalize(sentence.text[s:e]) for s, e in find_words(rules.finder, sentence.text)]
+        with_candidates += bool(hits)
+        for word in hits:
+            stats[rules.key_of(word)]["occurrences"] += 1
+        for name, start, end, word in rules.findings(sentence.text):
+            if _known(known, sentence, start, end):
+                stats[rules.key_of(word)]["known_errors_flagged"] += 1
+                continue
+            stats[rules.key_of(word)]["false_alarms"] += 1
+            stats[rules.key_of(word)][f"false_alarms:{name}"] += 1
+            examples[rules.key_of(word)].append(f"FALSE ALARM [{name}] '{word}': {sentence.text}")
+    for swap in swaps:
+        stats[swap.key]["errors"] += 1
+        found = {name for name, start, _, _ in rules.findings(swap.text) if start == swap.start}
+        stats[swap.key]["detected"] += bool(found)
+        for name in found:
+            stats[swap.key][f"detected:{name}"] += 1
+        if not found:
+            examples[swap.key].append(f"MISSED {swap.original}->{swap.replacement}: {swap.text}")
+    curated = rules.curated_keys()
+    report = {"sentences": len(sentences), "with_candidates": with_candidates,
+              "known_errors_flagged": sum(v["known_errors_flagged"] for v in stats.values()),
+              "sets": {k: dict(v) for k, v in sorted(stats.items())}}
+    report["overall"] = _summary(stats, stats, len(sentences), with_candidates)
+    report["curated"] = _summary({k: v for k, v in stats.items() if k in curated}, stats,
+                                 len(sentences), with_candidates)
+    report["other"] = _summary({k: v for k, v in stats.items() if k not in curated}, stats,
+                               len(sentences), with_candidates)
+    report["curated_sets"] = sorted(curated)
+    if show:
+        report["examples"] = {k: v[:show] for k, v in examples.items()}
+    return report
+
+
+def _summary(part: dict, everything: dict, sentences: int, with_candidates: int) -> dict:
+    total = Counter()
+    for counter in part.values():
+        total.update(counter)
+    out = {"errors": total["errors"], "detected": total["detected"],
+           "false_alarms": total["false_alarms"]}
+    for rule in (CURATED_RULE, LIKELY_RULE):
+        out[f"detected:{rule}"] = total[f"detected:{rule}"]
+        out[f"false_alarms:{rule}"] = total[f"false_alarms:{rule}"]
+    out.update(_rates(total["detected"], total["errors"], total["false_alarms"]))
+    out["false_alarms_per_1000_sentences"] = round(1000 * total["false_alarms"] / sentences, 3)
+    out["false_alarms_per_1000_candidate_sentences"] = round(
+        1000 * total["false_alarms"] / max(1, with_candidates), 3)
+    return out
+
+
+def _rates(detected: int, errors: int, false_alarms: int) -> dict:
+    recall = detected / errors if errors else None
+    precision = detected / (detected + false_alarms) if detected + false_alarms else None
+    return {"recall": _round(recall), "precision": _round(precision)}
+
+
+def _round(value):
+    return None if value is None else round(value, 4)
+
+
+@dataclass
+class TuningPoints:
+    """Per set, the evidence vectors (one per alternative) of clean candidates and of swapped
+    words the curated rule does not catch, plus how often each set occurs."""
+
+    clean: dict
+    errors: dict
+    occurrences: Counter
+
+    def scores(self, weights) -> tuple[dict, dict]:
+        """Per set, the best-alternative score of each candidate whose context favours a
+        change (support > 0), for clean words and for errors."""
+        import numpy as np
+
+        w = np.asarray(weights)
+        out = []
+        for table in (self.clean, self.errors):
+            scored = {}
+            for key, items in table.items():
+                values = []
+                for vectors in items:
+                    totals = vectors @ w
+                    best = int(totals.argmax())
+                    if totals[best] - w[0] * vectors[best, 0] > 0:
+                        values.append(float(totals[best]))
+                scored[key] = values
+            out.append(scored)
+        return out[0], out[1]
+
+
+def tuning_points(rules: Rules, sentences: list[Sentence],
+                  known: list[KnownError] = ()) -> TuningPoints:
+    """Evidence vectors of every candidate in clean sentences and of every swap."""
+    import numpy as np
+
+    check, rule = rules.likely.check, rules.likely
+    counts = check.model.counts()
+    points = TuningPoints(defaultdict(list), defaultdict(list), Counter())
+    for sentence in sentences:
+        story = rules.story(sentence.text)
+        for hit in check.candidates(story, rule):
+            start, end, word, others, left, right, _ = hit
+            key = rules.key_of(word)
+            points.occurrences[key] += 1
+            if not _known(known, sentence, start, end) and not check.defers(story, hit):
+                points.clean[key].append(np.array(
+                    [counts.features(word, alt, left, right) for alt in others]))
+    for swap in make_swaps(sentences, rules.members, rules.finder):
+        story = rules.story(swap.text)
+        if any(f.fix.start == swap.start for f in rules.curated.check.run(story, rules.curated)):
+            continue
+        for start, _, word, others, left, right, _ in check.candidates(story, rule):
+            if start == swap.start:
+                points.errors[swap.key].append(np.array(
+                    [counts.features(word, alt, left, right) for alt in others]))
+    return points
+
+
+def fit_weights(points: TuningPoints) -> list[float]:
+    """Weights for the kinds of evidence: logistic regression of "swapped word" against
+    "clean word" on the evidence for the right alternative (clean: every alternative)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for items in points.clean.values():
+        for vectors in items:
+            rows.extend(vectors)
+            labels.extend([0] * len(vectors))
+    for items in points.errors.values():
+        for vectors in items:
+            rows.append(vectors[int((vectors @ np.ones(vectors.shape[1])).argmax())])
+            labels.append(1)
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    model.fit(np.asarray(rows), np.asarray(labels))
+    return [round(max(0.0, float(w)), 4) for w in model.coef_[0]]
+
+
+def choose_thresholds(clean: dict, errors: dict, occurrences: Counter, keys, budget: float,
+                      floor: float, margin: float = 0.0) -> dict:
+    """A ratio threshold per set that maximises caught errors for at most `budget` false alarms
+    in all: one Lagrange multiplier for every set; small sets share a pooled threshold. A clean
+    word scoring within `margin` (log) below a threshold counts as a false alarm too, so that
+    thresholds keep a distance from the development data they were chosen on."""
+    groups = {k: [k] for k in keys if occurrences[k] >= SMALL_SET}
+    groups["*small*"] = [k for k in keys if k not in groups]
+    points = {g: (sorted(v for k in ks for v in clean.get(k, ())),
+                  sorted(v for k in ks for v in errors.get(k, ()))) for g, ks in groups.items()}
+    chosen = {}
+    for penalty in (1000, 300, 100, 50, 30, 20, 15, 10, 7, 5, 3, 2, 1.5, 1):
+        trial = {g: _best_cut(*points[g], penalty, math.log(floor), margin) for g in groups}
+        if sum(alarms for _, alarms in trial.values()) > budget:
+            break
+        chosen = trial
+    if not chosen:
+        chosen = {g: (math.inf, 0) for g in groups}
+    return {k: round(math.exp(min(chosen[g][0], 50.0)), 1) for g, ks in groups.items()
+            for k in ks}
+
+
+def _best_cut(clean: list[float], errors: list[float], penalty: float, floor: float,
+              margin: float):
+    """(log threshold, false alarms) maximising caught errors - penalty * false alarms."""
+    best = (math.inf, 0, 0.0)
+    for cut in sorted(set(errors), reverse=True):
+        if cut < floor:
+            break
+        caught = len(errors) - _count_below(errors, cut)
+        alarms = len(clean) - _count_below(clean, cut - margin)
+        gain = caught - penalty * alarms
+        if gain > best[2]:
+            best = (cut, alarms, gain)
+    return best[0], best[1]
+
+
+def cross_check(rules: Rules, dev: list[Sentence], known, settings) -> list[dict]:
+    """Two-fold check inside the dev split: weights and thresholds chosen on one half, counted
+    on the other, for each (budget per 1,000 sentences, margin, fit weights?) setting; shows how
+    optimistic in-sample figures are without touching the held-out split."""
+    folds = [[s for s in dev if _fold(s) == f] for f in (0, 1)]
+    points = [tuning_points(rules, fold, known) for fold in folds]
+    keys = sorted({set_key(s) for s in rules.members.values()})
+    naive = [1.0] * len(points[0].clean[next(iter(points[0].clean))][0][0])
+    out = []
+    for budget, margin, fit in settings:
+        caught = alarms = errors = 0
+        for tune, test in ((0, 1), (1, 0)):
+            weights = fit_weights(points[tune]) if fit else naive
+            clean, errs = points[tune].scores(weights)
+            limit = budget * len(folds[tune]) / 1000
+            chosen = choose_thresholds(clean, errs, points[tune].occurrences, keys, limit,
+                                       rules.likely.check.min_ratio, margin)
+            t_clean, t_errs = points[test].scores(weights)
+            for key in keys:
+                cut = math.log(chosen[key])
+                alarms += sum(v >= cut for v in t_clean.get(key, ()))
+                caught += sum(v >= cut for v in t_errs.get(key, ()))
+            errors += sum(len(v) for v in points[test].errors.values())
+        out.append({"budget": budget, "margin": margin, "fit": fit, "alarms": alarms,
+                    "alarms_per_1000": round(1000 * alarms / len(dev), 3),
+                    "caught": caught, "of_errors": errors})
+    return out
+
+
+def _fold(sentence: Sentence) -> int:
+    return hashlib.sha1(f"fold/{sentence.source}/{sentence.doc_id}".encode()).digest()[0] % 2
+
+
+def _count_below(values: list[float], cut: float) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(values, cut)
+
+
+def run_action(args, config) -> int:
+    """The `storylint confusables` command: build, tune or eval."""
+    from storylint.training.corpora import default_data_dir
+
+    data = Path(args.data) if args.data else default_data_dir()
+    if data is None or not data.is_dir():
+        from storylint.cli import UsageError
+
+        raise UsageError("the shared data folder was not found; give --data DIR")
+    action = {"build": _build, "tune": _tune, "eval": _eval, "audit": _audit}[args.action]
+    return action(args, config, data)
+
+
+def _build(args, config, data: Path) -> int:
+    from storylint.engine import load_rules, rule_index
+    from storylint.resources import data_dir
+    from storylint.training.confusables import build
+
+    rules, _ = load_rules(config)
+    rule = rule_index(rules)[LIKELY_RULE]
+    folder = data_dir("models") / rule.options["model"]
+    train = [s.text for s in load_split(data, "train")]
+    source = {"name": f"word pairs counted in the train split ({len(train):,} sentences) of the "
+                      "BBC News, AG News and Lee (ABC) corpora, storylint.training.typo_eval",
+              "licence": "research-use corpora: only pruned, scaled pair counts are shipped",
+              "note": "train split = documents whose SHA-1 id hash falls in buckets 0-4 of 10"}
+    manifest = build(data, rule.options["sets"], folder, train, source)
+    print(f"wrote {folder}: {manifest['size']['unigrams']:,} words, "
+          f"{manifest['size']['bigrams']:,} word pairs, {manifest['size']['bytes']:,} bytes; "
+          f"members without counts: {', '.join(manifest['members_without_counts']) or 'none'}")
+    return 0
+
+
+def _tune(args, config, data: Path) -> int:
+    from storylint.training.confusables import write_manifest
+
+    rules = Rules(config)
+    dev, known = load_split(data, "dev"), load_known_errors()
+    points = tuning_points(rules, dev, known)
+    weights = fit_weights(points)
+    clean, errors = points.scores(weights)
+    budget = FALSE_ALARM_BUDGET * len(dev) / 1000
+    keys = sorted({set_key(s) for s in rules.members.values()})
+    model = rules.likely.check.model
+    manifest = dict(model.manifest)
+    manifest["weights"] = weights
+    manifest["thresholds"] = choose_thresholds(clean, errors, points.occurrences, keys, budget,
+                                               rules.likely.check.min_ratio, THRESHOLD_MARGIN)
+    manifest["tuning"] = {"split": "dev", "sentences": len(dev), "false_alarm_budget": budget,
+                          "small_set_below": SMALL_SET, "margin": THRESHOLD_MARGIN}
+    write_manifest(model.folder, manifest)
+    report = evaluate(Rules(config), dev, known=known)
+    manifest["metrics"] = {"dev": {k: report[k] for k in ("overall", "curated", "other")}}
+    write_manifest(model.folder, manifest)
+    print(f"weights: {dict(zip(FEATURES, weights))}")
+    print(format_report(report, "dev"))
+    return 0
+
+
+def _eval(args, config, data: Path) -> int:
+    split = args.split or "held-out"
+    if args.show and split == "held-out":
+        from storylint.cli import UsageError
+
+        raise UsageError("--show prints sentences; use it on --split dev or train only (the "
+                         "held-out split is never inspected)")
+    known = load_known_errors() if split == "dev" else []
+    if args.audit:
+        known = known + load_audit(Path(args.audit))
+    report = evaluate(Rules(config), load_split(data, split), show=args.show, known=known)
+    print(format_report(report, split))
+    if args.json:
+        from storylint.atomic import write_bytes_atomic
+
+        write_bytes_atomic(Path(args.json), (json.dumps(report, indent=1) + "\n").encode())
+    return 0
+
+
+def _audit(args, config, data: Path) -> int:
+    """Print every flag on a clean sentence of the split as TSV, for labelling by hand (true
+    error already in the source text, or false alarm) once the rules and model are frozen."""
+    rules = Rules(config)
+    print("source\tdoc_id\trule\tword\tsuggestion\tverdict\tsentence")
+    for sentence in load_split(data, args.split or "held-out"):
+        story = rules.story(sentence.text)
+        for rule in (rules.curated, rules.likely):
+            for f in rule.check.run(story, rule):
+                print(f"{sentence.source}\t{sentence.doc_id}\t{rule.code}\t{f.matched}\t"
+                      f"{f.fix.replacement}\t?\t{sentence.text}")
+    return 0
+
+
+def format_report(report: dict, split: str) -> str:
+    """A plain-text table: one row per set with data, then the curated/other/overall lines."""
+    curated = set(report["curated_sets"])
+    lines = [(f"split: {split}; {report['sentences']:,} clean sentences, "
+              f"{report['with_candidates']:,} with a candidate word"),
+             (f"{'set':<34}{'words':>7}{'errors':>8}{'found':>7}{'recall':>8}{'alarms':>8}"
+              f"{'prec.':>7}")]
+    for key, stats in report["sets"].items():
+        if not stats.get("errors") and not stats.get("false_alarms"):
+            continue
+        rates = _rates(stats.get("detected", 0), stats.get("errors", 0),
+                       stats.get("false_alarms", 0))
+        lines.append(f"{('* ' if key in curated else '  ') + key:<34}"
+                     f"{stats.get('occurrences', 0):>7}{stats.get('errors', 0):>8}"
+                     f"{stats.get('detected', 0):>7}{_pct(rates['recall']):>8}"
+                     f"{stats.get('false_alarms', 0):>8}{_pct(rates['precision']):>7}")
+    for name in ("curated", "other", "overall"):
+        s = report[name]
+        lines.append(f"{name + ' sets':<15} recall {_pct(s['recall'])} ({s['detected']:,}/"
+                     f"{s['errors']:,}; SL301 {s['detected:' + CURATED_RULE]:,}, SL302 "
+                     f"{s['detected:' + LIKELY_RULE]:,}), precision {_pct(s['precision'])}, "
+                     f"false alarms {s['false_alarms']} = {s['false_alarms_per_1000_sentences']}"
+                     f" per 1,000 sentences ({s['false_alarms_per_1000_candidate_sentences']} per "
+                     f"1,000 with a candidate)")
+    lines.append("* = set with curated context (SL301); figures are for both rules together")
+    if report["known_errors_flagged"]:
+        lines.append(f"flags on {report['known_errors_flagged']} hand-checked errors already in "
+                     "the source text are not counted as false alarms")
+    for key, items in report.get("examples", {}).items():
+        lines += [f"-- {key}"] + [f"   {item}" for item in items]
+    return "\n".join(lines)
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+if __name__ == "__main__":
+    from storylint.cli import main
+
+    sys.exit(main(["confusables", *sys.argv[1:]]))

@@ -1,0 +1,204 @@
+"""The confusable-word language model: word and word-pair counts for confusion-set members.
+
+The model is data, never code: a gzip-compressed JSON file of counts and a `manifest.json` that
+names it with its SHA-256, the confusion sets, the threshold chosen for each set on development
+data, the sources and the measured figures. `read_model` checks the manifest and the checksum
+(cheap, done before any story is read so a bad model stops the run with exit 2); the counts are
+parsed only when a story first contains a candidate word (`ModelFiles.counts`).
+
+Scoring is a naive-Bayes bigram model: for candidate c between words l and r,
+    score(c) = C(l c) * C(c r) / C(c),
+where l and r may be edge tokens (`<s>` sentence start, `<c>` clause start, `</s>`, `</c>`,
+`<num>`). A pair that was never counted is estimated as independence times the "lift" of the
+neighbour's class (its last three letters, else its last letter) next to c — "it's tariffs" is
+unlikely because words ending in -s rarely follow "it's" — and kept below half the pruning floor
+of the pair list.
+The evidence is the log ratio of the best alternative's score to the written word's score, and
+the part of it that comes from the context rather than from how common each word is. The parts
+are weighted by kind (prior; per side: an edge token, both pairs counted, one, none), with
+weights fitted by logistic regression on development data (all 1: plain naive Bayes).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = "storylint-confusables"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MAX_MODEL_BYTES = 20 << 20
+
+
+class ModelError(Exception):
+    """A model that cannot be used: missing, wrong format or version, checksum mismatch."""
+
+
+@dataclass
+class ModelFiles:
+    """A verified model folder: its manifest and the raw (checksummed) count data."""
+
+    folder: Path
+    manifest: dict
+    data: bytes = field(repr=False)
+    _counts: Counts | None = field(default=None, repr=False)
+
+    def counts(self) -> Counts:
+        """The parsed counts, parsed on first use."""
+        if self._counts is None:
+            self._counts = Counts.parse(self.data, self.folder / self.manifest["data"],
+                                        self.manifest.get("weights"))
+        return self._counts
+
+
+def read_model(folder: Path) -> ModelFiles:
+    """Read a model folder's manifest and data file and verify format, version and checksum."""
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise ModelError(f"model not found: {manifest_path}; build it with "
+                         "`storylint confusables build` and `storylint confusables tune`")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{manifest_path}: not a valid manifest: {exc}") from None
+    _check_manifest(manifest, manifest_path)
+    data_path = folder / manifest["data"]
+    if data_path.is_symlink() or not data_path.is_file() or Path(manifest["data"]).name != \
+            manifest["data"]:
+        raise ModelError(f"model data not found: {data_path}")
+    if data_path.stat().st_size > MAX_MODEL_BYTES:
+        raise ModelError(f"{data_path}: model data too large (limit {MAX_MODEL_BYTES:,} bytes)")
+    data = data_path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != manifest["sha256"]:
+        raise ModelError(f"model checksum mismatch: {data_path} (expected {manifest['sha256']}, "
+                         f"got {digest})")
+    return ModelFiles(folder, manifest, data)
+
+
+def _check_manifest(manifest, path: Path) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelError(f"{path}: not a {FORMAT} manifest")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ModelError(f"{path}: model format_version {version!r} is newer than this storylint "
+                         f"supports ({FORMAT_VERSION}); upgrade storylint or rebuild the model")
+    for key, kind in (("data", str), ("sha256", str), ("sets", list), ("thresholds", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise ModelError(f"{path}: manifest key {key!r} missing or not a {kind.__name__}")
+    weights = manifest.get("weights")
+    if weights is not None and (not isinstance(weights, list) or len(weights) != len(FEATURES)
+                                or not all(isinstance(w, (int, float)) for w in weights)):
+        raise ModelError(f"{path}: manifest key 'weights' must be {len(FEATURES)} numbers")
+
+
+# Kinds of evidence, each with its own weight (fitted on development data; 1 = naive Bayes).
+FEATURES = ("prior", "left_edge", "left_both", "left_one", "left_none",
+            "right_edge", "right_both", "right_one", "right_none")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an alternative beats the written word: which neighbours, how many times likelier."""
+
+    alternative: str
+    log_ratio: float  # log of P(alternative | context) / P(written word | context)
+    support: float  # the part of log_ratio that comes from the context (not the prior)
+    left: str | None
+    right: str | None
+
+    @property
+    def ratio(self) -> float:
+        """How many times likelier the alternative is (capped for display)."""
+        return math.exp(min(self.log_ratio, 50.0))
+
+
+def word_class(token: str) -> str:
+    """The back-off class of a context token: its last three letters (short words and edge
+    tokens stand for themselves), a rough stand-in for part of speech."""
+    return token if len(token) <= 4 or token[0] == "<" else token[-3:]
+
+
+def coarse_class(token: str) -> str:
+    """The class used when `word_class` is too rare to have a lift: `~` and the last letter."""
+    return token if token[0] == "<" else "~" + token[-1]
+
+
+class Counts:
+    """Word and word-pair counts, and per member how its neighbours' classes deviate from the
+    average (`lifts`), used to estimate pairs that were never counted."""
+
+    def __init__(self, raw: dict, weights: list[float] | None = None):
+        self.weights = list(weights) if weights else [1.0] * len(FEATURES)
+        self.unigrams, self.bigrams = raw["unigrams"], raw["bigrams"]
+        self.floor, self.scale = float(raw["floor"]), float(raw["scale"])
+        self.total, self.default_unigram = float(raw["total"]), float(raw["default_unigram"])
+        self.lifts = raw["lifts"]  # {"left"|"right": {member: {class: lift, "": unseen lift}}}
+
+    @classmethod
+    def parse(cls, data: bytes, path: Path, weights: list[float] | None = None) -> Counts:
+        """Counts from the gzip-compressed JSON data file."""
+        try:
+            raw = json.loads(gzip.decompress(data))
+            counts = cls(raw, weights)
+            counts.lifts["left"], counts.lifts["right"]
+            return counts
+        except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: unreadable model data: {exc}") from None
+
+    def unigram(self, word: str) -> float:
+        """C(word), or a small default for a word the model does not list."""
+        return self.unigrams.get(word, self.default_unigram)
+
+    def pair(self, first: str, second: str, member: str, side: str) -> tuple[float, bool]:
+        """C(first second) and whether it was counted; else independence scaled by the lift of
+        the neighbour's class next to `member`, kept below the floor of the pruned pair list."""
+        count = self.bigrams.get(f"{first} {second}")
+        if count is not None:
+            return count, True
+        neighbour = first if side == "left" else second
+        lifts = self.lifts[side].get(member)
+        lift = 1.0
+        if lifts:
+            lift = lifts.get(word_class(neighbour)) or lifts.get(coarse_class(neighbour), 1.0)
+        guess = self.unigram(first) * self.unigram(second) * self.scale / self.total * lift
+        return min(self.floor / 2, guess), False
+
+    def compare(self, word: str, alternatives, left: str | None, right: str | None) -> Evidence:
+        """The best alternative to `word` between `left` and `right` (None: nothing known)."""
+        best = None
+        for alt in alternatives:
+            diff = self.features(word, alt, left, right)
+            score = sum(w * f for w, f in zip(self.weights, diff))
+            if best is None or score > best[0]:
+                best = (score, alt, score - self.weights[0] * diff[0])
+        return Evidence(best[1], best[0], best[2], left, right)
+
+    def features(self, word: str, alt: str, left: str | None, right: str | None) -> list[float]:
+        """How much likelier `alt` is than `word`, split by kind of evidence (see FEATURES):
+        the prior, then per side the log ratio in the slot for how it was obtained."""
+        mine, theirs = self._parts(word, left, right), self._parts(alt, left, right)
+        out = [theirs[0] - mine[0]] + [0.0] * (len(FEATURES) - 1)
+        for side, neighbour, index in (("left", left, 1), ("right", right, 2)):
+            if neighbour is None:
+                continue
+            (a_log, a_seen), (m_log, m_seen) = theirs[index], mine[index]
+            kind = "edge" if neighbour[0] == "<" else ("both", "one", "one", "none")[
+                (not a_seen) + 2 * (not m_seen)]
+            out[FEATURES.index(f"{side}_{kind}")] = a_log - m_log
+        return out
+
+    def _parts(self, cand: str, left: str | None, right: str | None):
+        """log prior of cand, and per side (log P(neighbour | cand) + const, observed?)."""
+        prior = math.log(self.unigram(cand) * self.scale)
+        parts = [prior, (0.0, False), (0.0, False)]
+        if left is not None:
+            count, seen = self.pair(left, cand, cand, "left")
+            parts[1] = (math.log(count) - prior, seen)
+        if right is not None:
+            count, seen = self.pair(cand, right, cand, "right")
+            parts[2] = (math.log(count) - prior, seen)
+        return parts

@@ -1,0 +1,105 @@
+"""The confusable-word measurement: splits, artificial errors, threshold choice, reproducibility."""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+
+import pytest
+
+from storylint.checks.context import compile_finder
+from storylint.training.typo_eval import (
+    KnownError,
+    Sentence,
+    _best_cut,
+    choose_thresholds,
+    load_known_errors,
+    make_swaps,
+    split_of,
+)
+
+
+def test_split_is_by_document_and_stable():
+    splits = Counter(split_of("bbc-news", f"business/{i:03d}") for i in range(2000))
+    assert set(splits) == {"train", "dev", "held-out"}
+    assert 0.45 < splits["train"] / 2000 < 0.55 and 0.25 < splits["held-out"] / 2000 < 0.35
+    assert split_of("ag-news", "17") == split_of("ag-news", "17")
+
+
+def test_swaps_replace_one_member_keeping_case():
+    members = {"their": ("their", "there", "they're"), "there": ("their", "there", "they're"),
+               "they're": ("their", "there", "they're")}
+    finder = compile_finder(members)
+    sentence = Sentence("s", "1", "Their fans said there was hope.", "dev")
+    swaps = make_swaps([sentence], members, finder)
+    assert [s.text for s in swaps] == [
+        "There fans said there was hope.", "They're fans said there was hope.",
+        "Their fans said their was hope.", "Their fans said they're was hope."]
+    assert swaps[2].text[swaps[2].start:swaps[2].end] == "their"
+    assert {s.key for s in swaps} == {"their|there|they're"}
+
+
+def test_known_error_covers_only_its_own_occurrence():
+    error = KnownError("bbc-news", "x/1", "then", "than", "less then those")
+    text = "Claims were less then those of 2004, then fell."
+    sentence = Sentence("bbc-news", "x/1", text, "dev")
+    first, second = text.index("then"), text.rindex("then")
+    assert error.covers(sentence, first, first + 4)
+    assert not error.covers(sentence, second, second + 4)
+    assert not error.covers(Sentence("bbc-news", "x/2", text, "dev"), first, first + 4)
+
+
+def test_best_cut_trades_caught_errors_against_false_alarms():
+    clean = sorted([0.5, 1.0, 2.9])
+    errors = sorted([1.5, 3.0, 3.5, 4.0, 5.0])
+    cut, alarms = _best_cut(clean, errors, penalty=10, floor=math.log(2), margin=0.0)
+    assert (cut, alarms) == (3.0, 0)
+    cut, alarms = _best_cut(clean, errors, penalty=10, floor=math.log(2), margin=0.5)
+    assert (cut, alarms) == (3.5, 0)  # 3.0 is within the margin of the clean 2.9
+
+
+def test_small_sets_share_one_threshold_and_budget_is_respected():
+    keys = ["a|b", "c|d", "e|f"]
+    clean = {"a|b": [1.0] * 200 + [4.0], "c|d": [2.0], "e|f": []}
+    errors = {"a|b": [3.0] * 50 + [5.0] * 50, "c|d": [6.0, 2.5], "e|f": [7.0]}
+    occurrences = Counter({"a|b": 300, "c|d": 5, "e|f": 3})
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=0, floor=2.0)
+    assert chosen["c|d"] == chosen["e|f"]
+    assert math.log(chosen["a|b"]) > 4.0  # zero budget: above every clean word
+
+
+def test_known_errors_are_in_the_dev_split_and_found(shared_data):
+    from storylint.training.typo_eval import load_split
+
+    known = load_known_errors()
+    assert known and all(split_of(k.source, k.doc_id) == "dev" for k in known)
+    dev: dict = {}
+    for sentence in load_split(shared_data, "dev"):
+        dev.setdefault((sentence.source, sentence.doc_id), []).append(sentence.text)
+    for error in known:
+        texts = dev[(error.source, error.doc_id)]
+        assert any(error.snippet in text and error.written in error.snippet for text in texts)
+
+
+@pytest.mark.slow
+def test_bundled_model_reproduces_its_recorded_dev_figures(shared_data, capsys):
+    """The manifest's dev metrics were written by `storylint confusables tune`; rules or model
+    edited without re-tuning would change them."""
+    from storylint.cli import main
+    from storylint.resources import data_dir
+
+    manifest = json.loads((data_dir("models") / "confusables" / "manifest.json").read_text())
+    assert main(["confusables", "eval", "--split", "dev", "--isolated", "--data",
+                 str(shared_data)]) == 0
+    out = capsys.readouterr().out
+    recorded = manifest["metrics"]["dev"]["overall"]
+    assert (f"recall {100 * recorded['recall']:.1f}% ({recorded['detected']:,}/"
+            f"{recorded['errors']:,}") in out
+
+
+def test_show_is_refused_on_the_held_out_split(shared_data, capsys):
+    from storylint.cli import main
+
+    assert main(["confusables", "eval", "--split", "held-out", "--show", "3", "--isolated",
+                 "--data", str(shared_data)]) == 2
+    assert "never inspected" in capsys.readouterr().err

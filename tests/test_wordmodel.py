@@ -1,0 +1,132 @@
+"""The confusable-word model: building from counts, checksums, lazy loading, bad files."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections import Counter
+
+import pytest
+
+from storylint.training.confusables import (
+    add_contractions,
+    class_lifts,
+    count_news,
+    model_counts,
+    write_manifest,
+    write_model,
+)
+from storylint.wordmodel import FEATURES, MANIFEST, ModelError, read_model
+
+SETS = [["than", "then"], ["its", "it's"]]
+UNIGRAMS = {"than": 5_000_000, "then": 4_000_000, "its": 5_000_000, "it": 30_000_000,
+            "is": 50_000_000, "has": 10_000_000, "more": 20_000_000, "own": 3_000_000,
+            "and": 90_000_000, "the": 200_000_000, "a": 100_000_000}
+BIGRAMS = {"more than": 80_000_000, "and then": 60_000_000, "its own": 40_000_000,
+           "it is": 900_000_000, "it has": 300_000_000, "is a": 700_000_000,
+           "the than": 10, "then the": 30_000_000}
+
+
+def _build(folder, news=None):
+    counts = model_counts(SETS, dict(UNIGRAMS), dict(BIGRAMS), news)
+    return write_model(folder, SETS, counts, [{"name": "test counts"}])
+
+
+def test_built_model_prefers_the_observed_pair(tmp_path):
+    _build(tmp_path)
+    counts = read_model(tmp_path).counts()
+    evidence = counts.compare("then", ["than"], "more", None)
+    assert evidence.alternative == "than" and evidence.log_ratio > 3 and evidence.support > 0
+    assert counts.compare("than", ["then"], "more", None).log_ratio < 0
+
+
+def test_contractions_are_derived_from_their_expansions():
+    unigrams, bigrams = dict(UNIGRAMS), dict(BIGRAMS)
+    add_contractions(unigrams, bigrams, 30.0, {"it's"})
+    assert unigrams["it's"] == round((900_000_000 + 300_000_000) / 30)
+    assert bigrams["it's a"] > 0 and "it's own" not in bigrams
+
+
+def test_news_counts_add_pairs_edges_and_class_lifts():
+    news = count_news(["Than he left.", "Its profits rose, its shares fell."] * 15,
+                      {"than", "its"})
+    assert news.bigrams["<s> than"] == 15 and news.bigrams["its profits"] == 15
+    lifts = class_lifts(news)
+    assert lifts["right"]["its"]["~s"] > 1  # plural nouns follow "its"
+
+
+def test_checksum_mismatch_is_refused(tmp_path):
+    manifest = _build(tmp_path)
+    (tmp_path / manifest["data"]).write_bytes(gzip.compress(b"{}"))
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        read_model(tmp_path)
+
+
+def test_missing_and_future_models_are_refused(tmp_path):
+    with pytest.raises(ModelError, match="model not found"):
+        read_model(tmp_path)
+    manifest = _build(tmp_path)
+    write_manifest(tmp_path, {**manifest, "format_version": 99})
+    with pytest.raises(ModelError, match="newer than this storylint supports"):
+        read_model(tmp_path)
+    write_manifest(tmp_path, {**manifest, "weights": [1.0]})
+    with pytest.raises(ModelError, match="weights"):
+        read_model(tmp_path)
+
+
+def test_corrupt_data_with_matching_checksum_is_a_model_error(tmp_path):
+    manifest = _build(tmp_path)
+    data = b"not gzip at all"
+    (tmp_path / manifest["data"]).write_bytes(data)
+    write_manifest(tmp_path, {**manifest, "sha256": hashlib.sha256(data).hexdigest()})
+    model = read_model(tmp_path)
+    with pytest.raises(ModelError, match="unreadable model data"):
+        model.counts()
+
+
+def test_counts_are_parsed_only_when_a_candidate_occurs(all_rules):
+    from storylint.engine import rule_index
+    from storylint.story import Story
+
+    rule = rule_index(all_rules[0])["confusable-word-likely"]
+    check = type(rule.check)(rule.check.members, rule.check.finder, {
+        "model": "confusables", "min_ratio": 10.0, "skip_capitalized": True, "max_per_file": 5})
+    check.prepare()
+    assert check.model._counts is None
+    check.run(Story("No candidate words at all here.", "x"), rule)
+    assert check.model._counts is None
+    check.run(Story("Prices rose more then expected.", "x"), rule)
+    assert check.model._counts is not None
+
+
+def test_bundled_model_matches_its_manifest():
+    from storylint.resources import data_dir
+
+    folder = data_dir("models") / "confusables"
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert hashlib.sha256((folder / manifest["data"]).read_bytes()).hexdigest() == \
+        manifest["sha256"]
+    assert len(manifest["weights"]) == len(FEATURES)
+    assert manifest["tuning"]["split"] == "dev"
+
+
+def test_cli_reports_a_broken_model_with_exit_2(tmp_path, monkeypatch, capsys):
+    from storylint import resources
+    from storylint.cli import main
+
+    models = tmp_path / "models" / "confusables"
+    manifest = _build(models)
+    (models / manifest["data"]).write_bytes(b"tampered")
+    real = resources.data_dir
+    monkeypatch.setattr(resources, "data_dir",
+                        lambda name: tmp_path / "models" if name == "models" else real(name))
+    story = tmp_path / "story.txt"
+    story.write_text("Prices rose more then expected.\n")
+    assert main(["check", "--isolated", str(story)]) == 2
+    err = capsys.readouterr().err
+    assert "model checksum mismatch" in err and "Traceback" not in err
+
+
+def test_news_counts_do_not_pair_words_across_symbols():
+    news = count_news(["Shares rose 5% & then fell, then 3 rose"], {"then"})
+    assert news.bigrams == Counter({"then fell": 1, "<c> then": 1, "then <num>": 1})
