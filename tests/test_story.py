@@ -110,3 +110,10 @@ def test_agency_source_and_restriction_lines_are_headers_not_story_text():
     assert [s.number for s in story.of_kind("shot")] == [1, 2, 3]  # `1.Various` has no space
     assert [s.start_line for s in story.of_kind("body")] == [15]
     assert not story.of_kind("trailing")  # Google+ and Tumblr lines are boilerplate
+
+
+def test_pack_markers_find_boilerplate_after_blank_lines(all_rules):
+    _, fmt = all_rules
+    text = "Head\n\nBody.\n\n\n  Clients are reminded to adhere.\n\nFacebook:\nBuy now\n"
+    story = Story(text, fmt=fmt)
+    assert kinds(story)[-3:] == [("boilerplate", 6, 6), ("boilerplate", 8, 8), ("trailing", 9, 9)]

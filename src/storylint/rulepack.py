@@ -133,14 +133,17 @@ def _load_pack_meta(folder: Path, messages: list[str]) -> dict:
 def _story_format(meta: dict, messages: list[str]) -> StoryFormat:
     from storylint.patterns import PatternError, compile_regex
 
-    compiled = []
-    for index, marker in enumerate(meta.get("boilerplate_markers") or ()):
+    markers = meta.get("boilerplate_markers") or ()
+    for index, marker in enumerate(markers):
         try:
-            compiled.append(compile_regex(marker, ignore_case=True))
+            compile_regex(marker, ignore_case=True)
         except PatternError as exc:
             line, column = meta["doc"].where(("boilerplate-markers", index)) or (1, 1)
             messages.append(f"{meta['doc'].path}:{line}:{column}: boilerplate-markers[{index}]: {exc}")
-    return StoryFormat(tuple(compiled)) if compiled else DEFAULT_FORMAT
+    if not markers or messages:
+        return DEFAULT_FORMAT
+    combined = "(?m)^(?:" + "|".join(f"(?:{m})" for m in markers) + ")"
+    return StoryFormat(compile_regex(combined, ignore_case=True), on_bytes=True)
 
 
 def _read(path: Path, messages: list[str]) -> YamlDoc | None:

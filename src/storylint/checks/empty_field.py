@@ -25,14 +25,16 @@ DEFAULT_SECTIONS = ("boilerplate",)
 
 
 def build(rule):
-    """Compile `label:` followed by nothing, and the value pattern, for each field."""
-    fields = []
+    """Compile one pattern for all labels (`Label:` followed by nothing) and each value pattern."""
+    fields, labels = [], []
     for index, spec in enumerate(rule.options["fields"]):
         keys = ("options", "fields", index)
-        label = _compile(f"(?:{spec['label']})[ \\t]*:[ \\t]*$", keys + ("label",))
-        value = _compile(spec["value"], keys + ("value",))
-        fields.append((spec["name"], label, value, spec["template"]))
-    return _EmptyField(fields)
+        _compile(f"(?:{spec['label']})", keys + ("label",))  # alone first, for located errors
+        labels.append(f"(?P<f{index}>{spec['label']})")
+        fields.append((spec["name"], _compile(spec["value"], keys + ("value",)), spec["template"]))
+    label = _compile(f"(?:{'|'.join(labels)})[ \\t]*:[ \\t]*$", ("options", "fields"))
+    group_of_field = [label.groupindex[f"f{index}"] for index in range(len(fields))]
+    return _EmptyField(fields, label, group_of_field)
 
 
 def _compile(source, keys):
@@ -43,8 +45,8 @@ def _compile(source, keys):
 
 
 class _EmptyField:
-    def __init__(self, fields):
-        self.fields = fields
+    def __init__(self, fields, label, group_of_field):
+        self.fields, self.label, self.group_of_field = fields, label, group_of_field
 
     def run(self, story, rule):
         """One finding per field label left without a value."""
@@ -53,26 +55,31 @@ class _EmptyField:
             if not rule.applies_to(section.kind):
                 continue
             for number in range(section.start_line, section.end_line + 1):
-                findings.extend(self._check_line(story, rule, number))
+                finding = self._check_line(story, rule, number)
+                if finding is not None:
+                    findings.append(finding)
         return findings
 
     def _check_line(self, story, rule, number):
         text = story.lines[number - 1]
-        for name, label, value, template in self.fields:
-            match = label.search(text)
-            if match is None or (match.start() > 0 and text[match.start() - 1].isalnum()):
-                continue
-            following = story.lines[number].strip() if number < len(story.lines) else ""
-            if following and value.search(following) and not _is_label(following):
-                continue
-            colon = text.rindex(":")
-            start = story.line_starts[number - 1] + colon
-            fix = None
-            if template:
-                fix = Fix(start + 1, story.line_starts[number - 1] + len(text), " " + template,
-                          True, f"restore {name}: {template}")
-            yield make_finding(rule, story, start, start + 1, {"field": name}, fix=fix)
-            return
+        if not text.rstrip().endswith(":"):
+            return None  # every empty field ends in its label's colon
+        match = self.label.search(text)
+        if match is None or (match.start() > 0 and text[match.start() - 1].isalnum()):
+            return None
+        groups = match.groups()  # one call; the wrapper's groupdict() is slow
+        index = next(i for i, group in enumerate(self.group_of_field) if groups[group - 1])
+        name, value, template = self.fields[index]
+        following = story.lines[number].strip() if number < len(story.lines) else ""
+        if following and value.search(following) and not _is_label(following):
+            return None
+        colon = text.rindex(":")
+        start = story.line_starts[number - 1] + colon
+        fix = None
+        if template:
+            fix = Fix(start + 1, story.line_starts[number - 1] + len(text), " " + template,
+                      True, f"restore {name}: {template}")
+        return make_finding(rule, story, start, start + 1, {"field": name}, fix=fix)
 
 
 def _is_label(line: str) -> bool:

@@ -31,8 +31,13 @@ def build(rule):
     opts = rule.options
     if not opts["patterns"] and not opts["words"]:
         raise OptionError("give `patterns` or `words` (or both)")
-    compiled = [_compile(p, opts["ignore_case"], opts["whole_word"], ("options", "patterns", i))
-                for i, p in enumerate(opts["patterns"])]
+    for index, source in enumerate(opts["patterns"]):  # each alone first, for located errors
+        _compile(source, opts["ignore_case"], opts["whole_word"], ("options", "patterns", index))
+    compiled = []
+    if opts["patterns"]:  # then all as one alternation: one scan of the story per rule
+        combined = "|".join(f"(?:{source})" for source in opts["patterns"])
+        compiled.append(_compile(combined, opts["ignore_case"], opts["whole_word"],
+                                 ("options", "patterns")))
     if opts["words"]:
         words = "|".join(re.escape(w) for w in sorted(opts["words"], key=len, reverse=True))
         compiled.append(_compile(f"(?:{words})", opts["ignore_case"], True, ("options", "words")))
