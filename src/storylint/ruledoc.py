@@ -85,5 +85,7 @@ def _fix_safety(rule: Rule) -> str:
                         "by `--fix`, the others only with `--unsafe-fixes`.",
         "empty-field": "Restores the field's value when the pack gives a template (safe); "
                        "fields without a known value are left for the author.",
+        "classifier": "Offers to remove the appended text (with the blank lines before it): "
+                      "safe when it sits entirely after the boilerplate, unsafe otherwise.",
     }
     return fixes.get(rule.kind, "No automatic fix; the finding says what to change.")

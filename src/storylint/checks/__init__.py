@@ -16,6 +16,7 @@ KINDS = {
     "pattern": "storylint.checks.pattern",
     "substitution": "storylint.checks.substitution",
     "empty-field": "storylint.checks.empty_field",
+    "classifier": "storylint.checks.classifier",
 }
 
 

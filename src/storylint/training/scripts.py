@@ -78,8 +78,14 @@ class Script:
 
 def make_script(doc: Document, rng: random.Random, tail: Document | None = None,
                 boilerplate: str = "full", ending: str | None = None,
-                max_paragraphs: int = 8) -> Script:
-    """Wrap `doc` as a script; append `tail` text (promo) or `ending` (a legitimate last line)."""
+                max_paragraphs: int = 8, tail_position: str = "end",
+                dateline: str | None = None) -> Script:
+    """Wrap `doc` as a script; append `tail` text (promo) or `ending` (a legitimate last line).
+
+    `tail_position="before-boilerplate"` inserts the tail between the story text and the
+    boilerplate instead of at the very end; `dateline` (e.g. "LONDON (AP) —") opens the
+    first story paragraph.
+    """
     year = rng.randint(2004, 2024)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     lines = [doc.headline or doc.paragraphs[0][:70], "", f"({day} {MONTHS[month - 1][:3]} {year})",
@@ -92,9 +98,13 @@ def make_script(doc: Document, rng: random.Random, tail: Document | None = None,
     elif rng.random() < 0.5:
         lines.append("")
     body = list(doc.paragraphs[:max_paragraphs])
+    if dateline and body:
+        body[0] = f"{dateline} {body[0]}"
     if ending:
         body.append(ending)
     lines.append("\n\n".join(body))
+    if tail is not None and tail_position == "before-boilerplate" and boilerplate != "none":
+        return _insert_tail(lines, tail, rng, doc, boilerplate)
     lines += ["", ""]
     if boilerplate != "none":
         template = FULL_BOILERPLATE if boilerplate == "full" else STRIPPED_BOILERPLATE
@@ -134,3 +144,15 @@ def _append_tail(text: str, tail: Document, rng: random.Random, doc: Document) -
     full = head + tail_text + ("\n" if rng.random() < 0.7 else "")
     end = start + tail_text.count("\n")
     return Script(full, doc.source, doc.doc_id, start, end, tail.source)
+
+
+def _insert_tail(lines: list[str], tail: Document, rng: random.Random, doc: Document,
+                 boilerplate: str) -> Script:
+    """The tail between the story text and the boilerplate (pasted in the wrong place)."""
+    head = "\n".join(lines) + "\n\n"
+    start = head.count("\n") + 1
+    tail_text = "\n\n".join(tail.paragraphs[:rng.randint(1, 3)])
+    end = start + tail_text.count("\n")
+    template = FULL_BOILERPLATE if boilerplate == "full" else STRIPPED_BOILERPLATE
+    full = head + tail_text + "\n\n\n" + template.format(story_id=rng.randint(10**9, 10**10))
+    return Script(full + "\n", doc.source, doc.doc_id, start, end, tail.source)
