@@ -154,11 +154,11 @@ def _clip(count: int) -> float:
 
 def _replace_specials(low: str, counts: dict) -> str:
     """Links, addresses, handles, prices, phone numbers and emoji become placeholder words."""
-    if any(hint in low for hint in _URL_HINTS):
-        low, counts["link"] = _URL.subn(_url_words, low)
-    if "@" in low:
+    if "@" in low:  # addresses first: their domain would otherwise read as a link
         low, counts["e-mail"] = _EMAIL.subn(" zzemail ", low)
         low, counts["handle"] = _HANDLE.subn(" zzhandle ", low)
+    if any(hint in low for hint in _URL_HINTS):
+        low, counts["link"] = _URL.subn(_url_words, low)
     if "#" in low:
         low, counts["hashtag"] = _HASHTAG.subn(" zzhashtag ", low)
     if any(symbol in low for symbol in _CURRENCY):
@@ -170,12 +170,21 @@ def _replace_specials(low: str, counts: dict) -> str:
     return low
 
 
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
+_URL_PATH_WORDS = re.compile(r"[a-z]+")
+
+
 def _url_words(match: re.Match) -> str:
-    """`zzurl` plus the site's main name (aparchive, facebook...), which is itself evidence."""
-    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group()).split("/")[0]
+    """`zzurl`, the site's main name and the words of the first path segments.
+
+    `facebook.com/APArchives` and `facebook.com/renegaderichdomains` differ only there, and
+    the character n-grams of such names ("domains", "cheap", "crypto") are evidence.
+    """
+    host, _, path = _URL_PREFIX.sub("", match.group()).partition("/")
     labels = [p for p in host.split(".") if p]
     name = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
-    return f" zzurl {name} "
+    path_words = _URL_PATH_WORDS.findall("/".join(path.split("/")[:2]))[:4]
+    return f" zzurl {name} {' '.join(path_words)} "
 
 
 def _phone_words(match: re.Match) -> str:

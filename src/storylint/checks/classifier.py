@@ -2,7 +2,8 @@
 
 Tails are appended at the end, so lines are scored from the end backwards: every line after
 the licensing boilerplate, the boilerplate lines themselves (a tail may imitate a field), and
-then story lines until the first clearly legitimate one (probability below `stop`). That keeps
+then story lines until the first clearly legitimate one (probability below `stop`, and long
+enough to be real evidence: a short line never stops the scan). That keeps
 recall for tails separated from the boilerplate by nothing or inserted right before it, while a
 clean story costs one or two scored lines.
 
@@ -44,6 +45,7 @@ PARAMS = ("probability", "lines", "excerpt")
 DEFAULT_SECTIONS = ("all",)
 STORY_KINDS = ("headline", "shot", "body")
 MAX_EXCERPT = 60
+MIN_STOP_CHARS = 80  # a short line ("Have a nice day!") is too little evidence to stop the scan
 
 
 def build(rule):
@@ -138,7 +140,8 @@ class ClassifierCheck:
             scores[segment.line] = p
             if len(scored) >= limit:
                 break
-            if p < stop and segment.kind in STORY_KINDS and not segment.after_boilerplate:
+            if p < stop and segment.kind in STORY_KINDS and not segment.after_boilerplate \
+                    and len(segment.text) >= MIN_STOP_CHARS:
                 break
         scored.reverse()
         return scored, scores

@@ -51,7 +51,7 @@ def run_train(args, say=print) -> int:
 
     data, fixtures = data_paths(args)
     pools = D.load_pools(data, fixtures)
-    scripts = D.make_scripts(pools["train"], args.train_stories, args.seed)
+    scripts = D.make_scripts(pools["train"], args.train_stories, args.seed, D.TRAIN_MIX)
     examples = T.build_examples(scripts, args.seed + 1)
     say(f"training on {len(examples):,} lines from {len(scripts):,} scripts")
     pipeline = T.fit(examples, args.hash_bits, args.c, args.seed)
@@ -121,14 +121,12 @@ def _command(name: str, args, data: Path, fixtures: Path) -> str:
 
 
 def _shown(path: Path) -> str:
-    """A path relative to the checkout when it is inside it (cards must not leak home paths)."""
-    try:
-        return str(Path(path).resolve().relative_to(REPO))
-    except ValueError:
-        try:
-            return "../" + str(Path(path).resolve().relative_to(REPO.parent))
-        except ValueError:
-            return str(path)
+    """A path relative to the checkout when it is at or beside it (cards must not leak home
+    paths); symlinks are not resolved, so `../shared` stays `../shared`."""
+    import os
+
+    relative = os.path.relpath(os.path.abspath(path), REPO)
+    return relative if not relative.startswith("../..") else str(path)
 
 
 def _sha256(path: Path) -> str:
