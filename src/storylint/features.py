@@ -4,8 +4,8 @@ Training (scikit-learn) and checking (plain Python) must see exactly the same nu
 features are computed here, once, in pure Python with deterministic hashing (`zlib.crc32`,
 never the salted built-in `hash()`):
 
-- hashed text features: each word, each pair of adjacent words and the character 3-5-grams
-  inside each word (so "subscribing", "subscribe" and "sub-scribe" share evidence), all scaled
+- hashed text features: each word, each pair of adjacent words and the 3-5-grams of each
+  word's UTF-8 bytes (so "subscribing", "subscribe" and "sub-scribe" share evidence), all scaled
   by 1/sqrt(words + 1);
 - dense features, appended after the hashed block: what the line is made of (links, handles,
   e-mail addresses, emoji, prices, phone numbers, first/second-person address, shouting) and
@@ -21,14 +21,15 @@ import math
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
-from typing import Iterator, NamedTuple
+from collections import namedtuple
+from collections.abc import Iterator
 
 FEATURE_VERSION = 1
 DEFAULT_HASH_BITS = 18
-MAX_SEGMENT_CHARS = 400
+MAX_SEGMENT_CHARS = 250
 MAX_CONTENT_WORDS = 20
 CHAR_NGRAMS = (3, 4, 5)
+WORD_PAIRS = True
 
 TEXT_DENSE = (
     "first-person", "second-person", "link", "e-mail", "handle", "hashtag", "emoji", "price",
@@ -54,6 +55,9 @@ too under until up very was we were what when where which while who whom why wil
 your yours said says also very much many told year years last first new one two three like get
 """.split())
 
+_PLACEHOLDERS = ("zzurl", "zzemail", "zzhandle", "zzhashtag", "zzprice", "zzphone", "zzpct",
+                 "zzemoji")
+_NOT_CONTENT = STOPWORDS | frozenset(_PLACEHOLDERS)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 # Words are runs of letters and digits (digits read as 0); everything else separates them.
 # ASCII text takes a fast translate+split path, other text a regex with the same meaning.
@@ -67,7 +71,7 @@ _TLDS = ("com", "net", "org", "info", "biz", "io", "ly", "me", "co", "tv", "xyz"
          "online", "site", "store", "app", "link", "us", "uk", "ru", "gg", "to")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:"
                   + "|".join(_TLDS) + r")\b(?:/[^\s<>\"')]*)?")
-_URL_HINTS = ("http", "www") + tuple(f".{tld}" for tld in _TLDS)
+_URL_HINT = re.compile(r"http|www|\.(?:" + "|".join(_TLDS) + r")\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_]{2,}")
 _HASHTAG = re.compile(r"(?<![\w#])#[^\W\d_]\w*")
@@ -79,13 +83,14 @@ _SHOUT = re.compile(r"\b[A-Z]{3,}\b")
 _QUOTES = ("\"", "\u201c", "'", "\u2018")
 
 
-@dataclass(frozen=True)
-class LineText:
-    """What a line's text alone says: its normalised words, content words and text features."""
+class LineText(namedtuple("LineText", "words content dense")):
+    """What a line's text alone says: its normalised words, content words and text features.
 
-    words: tuple[str, ...]
-    content: tuple[str, ...]
-    dense: tuple[float, ...]
+    (Named tuples rather than dataclasses here: `check` imports this module, and every
+    millisecond of start-up counts in a pre-commit hook.)
+    """
+
+    __slots__ = ()
 
     @property
     def scale(self) -> float:
@@ -93,15 +98,11 @@ class LineText:
         return 1.0 / math.sqrt(len(self.words) + 1)
 
 
-class Segment(NamedTuple):
+class Segment(namedtuple("Segment", "line text kind after_boilerplate last_before_boilerplate "
+                                    "last_line")):
     """One scored unit: a non-blank line of the story and where it sits."""
 
-    line: int
-    text: str
-    kind: str | None
-    after_boilerplate: bool
-    last_before_boilerplate: bool
-    last_line: bool
+    __slots__ = ()
 
 
 def normalise(text: str) -> str:
@@ -119,8 +120,8 @@ def analyse_text(text: str) -> LineText:
     low = _replace_specials(low, counts)
     words = split_words(low)
     n = len(words) or 1
-    content = tuple(w for w in words if len(w) > 3 and w not in STOPWORDS and w.isalpha()
-                    and not w.startswith("zz"))[:MAX_CONTENT_WORDS]
+    content = tuple([w for w in words if len(w) > 3 and w not in _NOT_CONTENT and w.isalpha()]
+                    [:MAX_CONTENT_WORDS])
     first = sum(map(_FIRST.__contains__, words))
     second = sum(map(_SECOND.__contains__, words))
     dense = (
@@ -157,13 +158,13 @@ def _replace_specials(low: str, counts: dict) -> str:
     if "@" in low:  # addresses first: their domain would otherwise read as a link
         low, counts["e-mail"] = _EMAIL.subn(" zzemail ", low)
         low, counts["handle"] = _HANDLE.subn(" zzhandle ", low)
-    if any(hint in low for hint in _URL_HINTS):
+    if _URL_HINT.search(low):
         low, counts["link"] = _URL.subn(_url_words, low)
     if "#" in low:
         low, counts["hashtag"] = _HASHTAG.subn(" zzhashtag ", low)
     if any(symbol in low for symbol in _CURRENCY):
         low, counts["price"] = _PRICE.subn(" zzprice ", low)
-    if sum(low.count(d) for d in "0123456789") >= 7:
+    if sum(map(low.count, "0123456789")) >= 7:
         low, counts["phone"] = _PHONE.subn(_phone_words, low)
     if not low.isascii():
         low, counts["emoji"] = _EMOJI.subn(" zzemoji ", low)
@@ -203,12 +204,12 @@ def feature_index(key: str, mask: int) -> int:
 
 
 def word_indices(word: str, mask: int) -> list[int]:
-    """Columns of one word: `w:<word>` and its character n-grams `c:<gram>` (of `<word>`)."""
+    """Columns of one word: `w:<word>` and the n-grams `c:<gram>` of the UTF-8 of `<word>`."""
     crc = zlib.crc32
-    padded = f"<{word}>"
-    indices = [crc(word.encode("utf-8"), _WORD_CRC) & mask]
+    padded = f"<{word}>".encode("utf-8")
+    indices = [crc(padded[1:-1], _WORD_CRC) & mask]
     for size in CHAR_NGRAMS:
-        indices += [crc(padded[i:i + size].encode("utf-8"), _CHAR_CRC) & mask
+        indices += [crc(padded[i:i + size], _CHAR_CRC) & mask
                     for i in range(len(padded) - size + 1)]
     return indices
 
@@ -229,8 +230,9 @@ def hashed_indices(words: tuple[str, ...], mask: int, cache: dict | None = None)
         if columns is None:
             columns = cache[word] = word_indices(word, mask)
         indices.extend(columns)
-    for first, second in zip(words, words[1:]):
-        indices.append(pair_index(first, second, mask))
+    if WORD_PAIRS:
+        for first, second in zip(words, words[1:]):
+            indices.append(pair_index(first, second, mask))
     return indices
 
 
@@ -245,15 +247,27 @@ class StoryContext:
                             else len(story.text))
         self._content: str | None = None
 
-    def rest_without(self, line: int) -> str:
-        """The story before its boilerplate (normalised), without the given line."""
-        text, start = self.story.text, self.story.line_starts[line - 1]
+    @property
+    def content(self) -> str:
+        """The story up to its boilerplate, normalised (offsets kept when lengths allow)."""
+        if self._content is None:
+            self._content = normalise(self.story.text[:self.content_end])
+        return self._content
+
+    def shared(self, words: tuple[str, ...], line: int) -> int:
+        """How many of `words` occur in the story outside the given line."""
+        content = self.content
+        start = self.story.line_starts[line - 1]
         if start >= self.content_end:
-            if self._content is None:
-                self._content = normalise(text[:self.content_end])
-            return self._content
+            return sum(1 for w in words if w in content)
+        if len(content) != self.content_end:  # normalisation changed lengths: slice exactly
+            text = self.story.text
+            end = start + len(self.story.lines[line - 1])
+            rest = normalise(text[:start]) + "\n" + normalise(text[end:self.content_end])
+            return sum(1 for w in words if w in rest)
         end = start + len(self.story.lines[line - 1])
-        return normalise(text[:start]) + "\n" + normalise(text[end:self.content_end])
+        find = content.find
+        return sum(1 for w in words if find(w, 0, start) >= 0 or find(w, end) >= 0)
 
 
 def context_values(ctx: StoryContext, segment: Segment, text: LineText) -> tuple[float, ...]:
@@ -265,8 +279,7 @@ def context_values(ctx: StoryContext, segment: Segment, text: LineText) -> tuple
     kind = segment.kind
     shared = unshared = 0.0
     if text.content and kind != "boilerplate":
-        rest = ctx.rest_without(segment.line)
-        shared = sum(1 for w in text.content if w in rest) / len(text.content)
+        shared = ctx.shared(text.content, segment.line) / len(text.content)
         unshared = (1.0 - shared) * min(len(text.content), 8) / 8.0
     return (
         1.0 if segment.after_boilerplate else 0.0, 1.0 if kind == "boilerplate" else 0.0,

@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 from array import array
-from dataclasses import dataclass
 from operator import mul
 from pathlib import Path
 
@@ -29,18 +29,18 @@ MAX_MANIFEST_BYTES = 1 << 20
 MAX_WEIGHTS_BYTES = 64 << 20
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav", ".dill")
 _CACHE_LIMIT = 200_000
+_DIGITS = re.compile(r"\d")
 
 
 class ModelError(Exception):
     """A model that cannot be used (missing, tampered, malformed, wrong version): exit 2."""
 
 
-@dataclass(frozen=True)
 class Manifest:
     """The validated manifest: what the weights mean and how they were made."""
 
-    path: Path
-    data: dict
+    def __init__(self, path: Path, data: dict):
+        self.path, self.data = path, data
 
     @property
     def hash_bits(self) -> int:
@@ -49,7 +49,7 @@ class Manifest:
 
     @property
     def threshold(self) -> float:
-        """Probability at or above which a segment is reported."""
+        """Probability at or above which a story line is reported."""
         return self.data["threshold"]
 
 
@@ -204,7 +204,6 @@ class LinearModel:
         self.intercept = float(manifest.data["intercept"])
         self.threshold = float(manifest.data["threshold"])
         self._words: dict[str, float] = {}
-        self._pairs: dict[str, float] = {}
         self._texts: dict[str, tuple[F.LineText, float]] = {}
         self._boilerplate: dict[str, float] = {}
 
@@ -221,38 +220,38 @@ class LinearModel:
 
     def _hashed_sum(self, words: tuple[str, ...]) -> float:
         total = 0.0
-        word_cache, pair_cache, weights, mask = self._words, self._pairs, self.weights, self.mask
+        word_cache, weights, mask = self._words, self.weights, self.mask
         weight_of = weights.__getitem__
         for word in words:
             value = word_cache.get(word)
             if value is None:
                 value = word_cache[word] = sum(map(weight_of, F.word_indices(word, mask)))
             total += value
-        for first, second in zip(words, words[1:]):
-            key = f"{first} {second}"
-            value = pair_cache.get(key)
-            if value is None:
-                value = weights[F.pair_index(first, second, mask)]
-                pair_cache[key] = value
-            total += value
-        if len(word_cache) > _CACHE_LIMIT or len(pair_cache) > _CACHE_LIMIT:
+        if F.WORD_PAIRS:  # pairs rarely repeat: hashing them is cheaper than caching them
+            pair = F.pair_index
+            total += sum([weights[pair(a, b, mask)] for a, b in zip(words, words[1:])])
+        if len(word_cache) > _CACHE_LIMIT:
             word_cache.clear()
-            pair_cache.clear()
         return total
 
     def probability(self, ctx: F.StoryContext, segment: F.Segment) -> float:
         """P(segment is appended promotional or off-topic text)."""
+        key = None
         if segment.kind == "boilerplate":  # context is constant for these: cache by text
             cached = self._boilerplate.get(segment.text)
+            if cached is not None:
+                return cached
+            key = _DIGITS.sub("0", segment.text)  # features read every digit as 0, so the
+            cached = self._boilerplate.get(key)  # licence line with its story id hits too
             if cached is not None:
                 return cached
         text, hashed = self.text_part(segment.text)
         dense = text.dense + F.context_values(ctx, segment, text)
         p = _sigmoid(self.intercept + hashed + sum(map(mul, self.dense_weights, dense)))
-        if segment.kind == "boilerplate":
+        if key is not None:
             if len(self._boilerplate) > _CACHE_LIMIT:
                 self._boilerplate.clear()
-            self._boilerplate[segment.text] = p
+            self._boilerplate[key] = p
         return p
 
 

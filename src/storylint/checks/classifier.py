@@ -15,10 +15,10 @@ sits entirely after the boilerplate, unsafe otherwise.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import namedtuple
+from dataclasses import replace
 from pathlib import Path
 
-from storylint import features as F
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
 from storylint.finding import Fix
@@ -83,15 +83,10 @@ def open_check(folder: str | Path, **options) -> ClassifierCheck:
     return check
 
 
-@dataclass(frozen=True)
-class Tail:
+class Tail(namedtuple("Tail", "first last probability after_boilerplate lines")):
     """A located tail: first and last line, the highest probability, per-line probabilities."""
 
-    first: int
-    last: int
-    probability: float
-    after_boilerplate: bool
-    lines: tuple[tuple[int, float], ...]
+    __slots__ = ()
 
 
 class ClassifierCheck:
@@ -106,7 +101,10 @@ class ClassifierCheck:
         """Load and verify the model; a ModelError here stops the run with exit 2."""
         if self.model is not None:
             return
+        from storylint import features
         from storylint.model import load_model, resolve_model_dir
+
+        self.features = features
 
         folder = resolve_model_dir(self.model_name, self.base)
         self.model = load_model(folder, self.opts["allow_version_skew"], self.warnings.append)
@@ -129,6 +127,7 @@ class ClassifierCheck:
         first one below `stop` (see the module doc).
         """
         self.prepare()
+        F = self.features
         ctx = F.StoryContext(story)
         scored, scores = [], {}
         probability, stop, limit = self.model.probability, self.stop, self.opts["max_lines"]
@@ -179,13 +178,10 @@ class ClassifierCheck:
                             score=round(tail.probability, 4), source="model")
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(namedtuple("Limits", "story trailing extend_ratio", defaults=(0.5,))):
     """Reporting thresholds: story lines, lines after/in the boilerplate, extension share."""
 
-    story: float
-    trailing: float
-    extend_ratio: float = 0.5
+    __slots__ = ()
 
     def threshold(self, segment) -> float:
         """The probability that reports this line."""
