@@ -94,7 +94,8 @@ def explain_story(check, text: str, path: str, count: int) -> dict:
         tails.append({"first_line": tail.first, "last_line": tail.last,
                       "probability": round(tail.probability, 4), "lines": lines})
     top = max(scores, key=scores.get) if scores else None
-    return {"path": path, "threshold": check.threshold, "tails": tails,
+    return {"path": path, "threshold": check.threshold,
+            "trailing_threshold": check.trailing_threshold, "tails": tails,
             "highest_line": top, "highest_probability": round(scores[top], 4) if top else None}
 
 
@@ -107,14 +108,15 @@ def render_text(document: dict) -> str:
     from storylint.report.text import printable
 
     path = printable(document["path"])
+    limits = (f"thresholds {document['threshold']} for story lines, "
+              f"{document['trailing_threshold']} after the boilerplate")
     if not document["tails"]:
         return (f"{path}: no promotional tail (highest line {document['highest_line']}, "
-                f"p={document['highest_probability']}, threshold {document['threshold']})\n")
+                f"p={document['highest_probability']}; {limits})\n")
     out = []
     for tail in document["tails"]:
         out.append(f"{path}:{tail['first_line']}: promotional tail, lines {tail['first_line']}-"
-                   f"{tail['last_line']}, p={tail['probability']} (threshold "
-                   f"{document['threshold']})")
+                   f"{tail['last_line']}, p={tail['probability']} ({limits})")
         for line in tail["lines"]:
             out.append(f"  line {line['line']} p={line['probability']}: "
                        f"{printable(line['text'])!r}")

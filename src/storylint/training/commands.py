@@ -43,6 +43,8 @@ def data_paths(args) -> tuple[Path, Path]:
 
 def run_train(args, say=print) -> int:
     """Fit, export, pick the threshold on validation, save the pipeline and the card."""
+    import tempfile
+
     import joblib
 
     from storylint.checks.classifier import Limits, open_check
@@ -56,9 +58,10 @@ def run_train(args, say=print) -> int:
     say(f"training on {len(examples):,} lines from {len(scripts):,} scripts")
     pipeline = T.fit(examples, args.hash_bits, args.c, args.seed)
     output = Path(args.output)
-    T.export(pipeline, output, Limits(0.5, 0.5), args.stop, {})
     val = D.make_scripts(pools["val"], args.val_stories, args.seed + 2)
-    results = E.score_scripts(open_check(output), val)
+    with tempfile.TemporaryDirectory() as scratch:  # the real folder is written only at the end
+        T.export(pipeline, Path(scratch), Limits(0.5, 0.5), args.stop, {})
+        results = E.score_scripts(open_check(scratch), val)
     limits = E.choose_limits(results, args.max_false_alarm, args.trailing_floor)
     training = _training_facts(args, pools, scripts, examples, val, data, fixtures)
     pipeline_path = Path(args.pipeline_out)
@@ -89,9 +92,8 @@ def _training_facts(args, pools, scripts, examples, val, data, fixtures) -> dict
             documents[doc.source][split] = documents[doc.source].get(split, 0) + 1
         for name, docs in pool.tails.items():
             for doc in docs:
-                key = doc.source if name != "fixture" else f"fixture:{doc.source.split(':')[1]}"
-                documents.setdefault(key, {"role": "tail"})
-                documents[key][split] = documents[key].get(split, 0) + 1
+                documents.setdefault(doc.source, {"role": "tail"})
+                documents[doc.source][split] = documents[doc.source].get(split, 0) + 1
         documents.setdefault("endings", {"role": "ending"})[split] = len(pool.endings)
         documents.setdefault("template-endings", {"role": "ending"})[split] = len(
             pool.template_endings)
@@ -188,11 +190,11 @@ def add_train_arguments(p) -> None:
                    help="where to keep the fitted scikit-learn pipeline (joblib; never shipped)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--train-stories", type=int, default=8000, metavar="N")
-    p.add_argument("--val-stories", type=int, default=4000, metavar="N")
+    p.add_argument("--val-stories", type=int, default=8000, metavar="N")
     p.add_argument("--hash-bits", type=int, default=DEFAULT_HASH_BITS, metavar="BITS")
     p.add_argument("--c", type=float, default=4.0, help="inverse L2 regularisation strength")
     p.add_argument("--stop", type=float, default=0.02, help="backward scan stops below this p")
-    p.add_argument("--max-false-alarm", type=float, default=0.0025, metavar="RATE",
+    p.add_argument("--max-false-alarm", type=float, default=0.002, metavar="RATE",
                    help="false-alarm rate allowed on validation when choosing the threshold")
     p.add_argument("--trailing-floor", type=float, default=0.5, metavar="P",
                    help="lowest threshold allowed for lines after the boilerplate")

@@ -98,6 +98,45 @@ def template_endings(rng: random.Random, count: int) -> list[str]:
     return out
 
 
+_FIELD_LABELS = ("Facebook", "Twitter", "Instagram", "YouTube", "TikTok", "LinkedIn",
+                 "Website", "Email", "E-mail", "Tel", "Telephone")
+_PROMO_STEMS = ("cheap", "deals", "crypto", "signals", "domains", "forsale", "free", "bonus",
+                "casino", "loans", "seo", "followers", "giveaway", "promo", "shop", "store",
+                "invest", "profit", "diet", "pills", "win", "cash", "vip", "official", "daily")
+_NAME_STEMS = ("rich", "mandy", "joe", "kingpro", "queen", "bigjay", "lisa", "marco", "dave",
+               "tom", "sandra", "felix", "viral", "news4u", "topnews", "buzz", "mike", "lux")
+_FIELD_EXTRAS = ("", "", " follow for more", " - best prices", " subscribe!", " DM for deals",
+                 " - message me", " for business inquiries")
+
+
+def template_fake_fields(rng: random.Random, count: int) -> list[Document]:
+    """Tails that imitate a boilerplate field ("Facebook: <someone else's page>").
+
+    The parser reads such a line as boilerplate, so only its value tells it apart from the
+    archive's own fields; varied generated values teach that, where a handful of hand-written
+    ones would only be memorised.
+    """
+    docs = []
+    for index in range(count):
+        label = rng.choice(_FIELD_LABELS)
+        name = rng.choice(_NAME_STEMS) + rng.choice(_PROMO_STEMS) + rng.choice(("", "", "24",
+                                                                              "_official"))
+        if label in ("Email", "E-mail"):
+            value = f"{name}@{rng.choice(_PROMO_STEMS)}{rng.choice(('mail.com', 'deals.net'))}"
+        elif label in ("Tel", "Telephone"):
+            value = f"+{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+        elif label == "Website":
+            value = f"www.{name}.{rng.choice(('com', 'net', 'shop', 'xyz', 'io'))}"
+        else:
+            site = {"Facebook": "facebook.com", "Twitter": "twitter.com", "YouTube": "youtube.com",
+                    "Instagram": "instagram.com", "TikTok": "tiktok.com",
+                    "LinkedIn": "linkedin.com/in"}[label]
+            value = rng.choice((f"https://www.{site}/{name}", f"@{name}"))
+        text = f"{label}: {value}{rng.choice(_FIELD_EXTRAS)}"
+        docs.append(Document("template-fake-field", str(index), "", (text,)))
+    return docs
+
+
 @dataclass
 class Pools:
     """Source material of one split."""
@@ -188,6 +227,7 @@ def load_pools(data: Path, fixtures: Path) -> dict[str, Pools]:
     _deal_fixture_negatives(pools, fixtures)
     for index, split in enumerate(SPLITS):
         pools[split].template_endings = template_endings(random.Random(1000 + index), 60)
+    pools["train"].tails["fixture"] += template_fake_fields(random.Random(2000), 40)
     return pools
 
 
