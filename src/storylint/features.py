@@ -195,7 +195,7 @@ def _phone_words(match: re.Match) -> str:
 
 _WORD_CRC = zlib.crc32(b"w:")
 _CHAR_CRC = zlib.crc32(b"c:")
-_PAIR_CRC = zlib.crc32(b"b:")
+PAIR_CRC = zlib.crc32(b"b:")
 
 
 def feature_index(key: str, mask: int) -> int:
@@ -216,7 +216,7 @@ def word_indices(word: str, mask: int) -> list[int]:
 
 def pair_index(first: str, second: str, mask: int) -> int:
     """The column of two adjacent words, `b:<first> <second>`."""
-    return zlib.crc32(f"{first} {second}".encode("utf-8"), _PAIR_CRC) & mask
+    return zlib.crc32(f"{first} {second}".encode("utf-8"), PAIR_CRC) & mask
 
 
 def hashed_indices(words: tuple[str, ...], mask: int, cache: dict | None = None) -> list[int]:

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import sys
+import zlib
 from array import array
 from operator import mul
 from pathlib import Path
@@ -228,8 +229,9 @@ class LinearModel:
                 value = word_cache[word] = sum(map(weight_of, F.word_indices(word, mask)))
             total += value
         if F.WORD_PAIRS:  # pairs rarely repeat: hashing them is cheaper than caching them
-            pair = F.pair_index
-            total += sum([weights[pair(a, b, mask)] for a, b in zip(words, words[1:])])
+            crc, seed = zlib.crc32, F.PAIR_CRC  # inlined F.pair_index (same columns)
+            total += sum([weights[crc(f"{a} {b}".encode("utf-8"), seed) & mask]
+                          for a, b in zip(words, words[1:])])
         if len(word_cache) > _CACHE_LIMIT:
             word_cache.clear()
         return total

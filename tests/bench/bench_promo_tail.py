@@ -3,8 +3,9 @@
     python tests/bench/bench_promo_tail.py [--stories 10000] [--runs 3] [--json OUT]
 
 1. Start-up: `storylint check SEED` with the classifier on vs off (`--ignore promo-tail`),
-   timed by hyperfine (-N, warm-up runs, alternating commands in one invocation); reports the
-   mean of each and the ratio (bar: on/off <= 1.2).
+   timed by hyperfine (-N, warm-up runs; hyperfine runs all of one command, then the other),
+   and again by this script with the two commands alternating run by run (wall and CPU time,
+   medians), which a shared machine's changing load cannot bias (bar: on/off <= 1.2).
 2. Throughput: a generated corpus of N scripts (real news wrapped in the script format, a third
    with real promotional tails; ../shared/data) checked by one `storylint check` process per
    mode, rules only vs rules + classifier, runs alternating; stories/s per core is N divided by
@@ -97,6 +98,36 @@ def startup(runs: int, env: dict) -> dict:
             "ratio_median": round(results[0]["median"] / results[1]["median"], 3)}
 
 
+def startup_interleaved(runs: int, env: dict) -> dict:
+    """The same comparison with the two commands alternating run by run, so load that comes
+    and goes on a shared machine hits both alike; wall and CPU time per run, medians."""
+    base = storylint_command() + ["check", "--isolated"]
+    commands = {"off": base + ["--ignore", "promo-tail", str(SEED)], "on": base + [str(SEED)]}
+    samples: dict[str, list[tuple[float, float]]] = {"off": [], "on": []}
+    for index in range(runs + 3):
+        for name, command in commands.items():
+            wall, cpu = _run_once(command, env)
+            if index >= 3:  # warm-up
+                samples[name].append((wall, cpu))
+    out = {}
+    for kind, position in (("wall", 0), ("cpu", 1)):
+        off = statistics.median(v[position] for v in samples["off"])
+        on = statistics.median(v[position] for v in samples["on"])
+        out[f"{kind}_off_ms"] = round(off * 1000, 1)
+        out[f"{kind}_on_ms"] = round(on * 1000, 1)
+        out[f"{kind}_ratio"] = round(on / off, 3)
+    return out
+
+
+def _run_once(command: list[str], env: dict) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=False, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def timed_check(corpus: Path, extra: list[str], env: dict) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one `storylint check` over the corpus."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -145,7 +176,9 @@ def main() -> int:
     report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                           "bytecode_cache": not args.no_bytecode_cache},
               "startup": startup(args.startup_runs, env)}
-    print(json.dumps({"startup": report["startup"]}, indent=2), flush=True)
+    report["startup_interleaved"] = startup_interleaved(args.startup_runs, env)
+    print(json.dumps({"startup": report["startup"],
+                      "startup_interleaved": report["startup_interleaved"]}, indent=2), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()

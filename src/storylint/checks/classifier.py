@@ -3,15 +3,16 @@
 Tails are appended at the end, so lines are scored from the end backwards: every line after
 the licensing boilerplate, the boilerplate lines themselves (a tail may imitate a field), and
 then story lines until the first clearly legitimate one (probability below `stop`, and long
-enough to be real evidence: a short line never stops the scan). That keeps
-recall for tails separated from the boilerplate by nothing or inserted right before it, while a
-clean story costs one or two scored lines.
+enough to be real evidence: a short line never stops the scan). That keeps recall for tails
+separated from the boilerplate by nothing or pasted right before it, while a clean story costs
+one or two scored lines.
 
-A tail is a run of lines with probability at or above the threshold (extended backwards over
-lines above the lower `extend` probability); it runs on to the end of its region (the story end
-or the boilerplate), since everything after appended text was appended too. The finding spans
-the tail, carries the highest probability, and offers a fix that removes it: safe when the tail
-sits entirely after the boilerplate, unsafe otherwise.
+A tail is a run of lines at or above the threshold (one for story lines, a lower one for lines
+after or in the boilerplate, where a clean script has no text), extended backwards over lines
+above `extend` x that threshold and on to the end of its region (story end or boilerplate),
+since whatever follows appended text was appended too. The finding spans the tail, carries the
+highest probability, and offers a fix that removes it: safe when the tail sits entirely after
+the boilerplate, unsafe otherwise.
 """
 from __future__ import annotations
 
@@ -101,11 +102,10 @@ class ClassifierCheck:
         """Load and verify the model; a ModelError here stops the run with exit 2."""
         if self.model is not None:
             return
-        from storylint import features
+        from storylint import features  # imported here: `--ignore promo-tail` never pays
         from storylint.model import load_model, resolve_model_dir
 
         self.features = features
-
         folder = resolve_model_dir(self.model_name, self.base)
         self.model = load_model(folder, self.opts["allow_version_skew"], self.warnings.append)
         data = self.model.manifest.data
