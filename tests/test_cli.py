@@ -35,7 +35,8 @@ def test_findings_exit_1_with_one_line_each_and_a_summary(capsys):
     assert code == 1
     assert lines[0] == (f"{TYPO}:20:41: SL301 warning 'lighting' looks like a real-word typo here "
                         "(next to 'response'); did you mean 'lightning'? [confusable-word]")
-    assert lines[1] == "Found 1 problem (1 warning) in 1 of 1 file."
+    assert lines[1] == f"{TYPO}: score 1 = confusable-word 1"
+    assert lines[2] == "Found 1 problem (1 warning) in 1 of 1 file."
 
 
 def test_fail_level_error_lets_warnings_pass(capsys):

@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(sub)
     _add_rules(sub)
     _add_confusables(sub)
+    _add_model_commands(sub)
     return parser
 
 
@@ -146,6 +147,36 @@ def _add_check(sub) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     _add_fix_options(p)
     _add_ci_options(p)
+    p.add_argument("--fail-score", type=float, metavar="POINTS", help=(
+        "exit 1 when a story's score (rule weights + model probability x weight) reaches "
+        "POINTS; the severity fail level then only applies to unreadable files"))
+    _add_model_options(p)
+    _add_common(p)
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="DIR", help="promo-tail model folder to use instead of the "
+                   "bundled one (weights-only format; pickle/joblib files are refused)")
+    p.add_argument("--allow-model-version-skew", action="store_true",
+                   help="use a model built for other features with a warning instead of exit 2")
+
+
+def _add_model_commands(sub) -> None:
+    from storylint.training.commands import add_eval_arguments, add_train_arguments
+
+    p = sub.add_parser("train", help="train the promo-tail model (needs scikit-learn)",
+                       description="Fit the promo-tail classifier on the public corpora and "
+                       "fixtures (fixed seed) and write the model, its manifest and card.")
+    add_train_arguments(p)
+    p = sub.add_parser("eval", help="evaluate the promo-tail model on the held-out split",
+                       description="Score held-out test scripts through the check path; write "
+                       "the metrics into the model's manifest and MODEL_CARD.md.")
+    add_eval_arguments(p)
+    p = sub.add_parser("explain", help="show which words and features drove promo-tail findings")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--top", type=int, default=8, metavar="N", help="terms shown each way")
+    p.add_argument("--format", default="text", choices=("text", "json"))
+    _add_model_options(p)
     _add_common(p)
 
 
@@ -277,7 +308,16 @@ def build_linter(args):
 
     config = load_settings(args)
     rules, fmt = load_rules(config)
-    return Linter(select_rules(rules, config), config, fmt)
+    rules = select_rules(rules, config)
+    if getattr(args, "model", None) or getattr(args, "allow_model_version_skew", False):
+        from storylint.checks.classifier import with_model
+
+        rules = [with_model(r, args.model, args.allow_model_version_skew) for r in rules]
+    linter = Linter(rules, config, fmt)
+    for rule in linter.checks:  # model warnings (e.g. allowed version skew) go to stderr
+        for warning in getattr(rule.check, "warnings", ()):
+            print(f"storylint: {warning}", file=sys.stderr)
+    return linter
 
 
 def cmd_check(args) -> int:
@@ -302,6 +342,7 @@ def cmd_check(args) -> int:
     else:
         result = run_check(args.paths, linter)
     result = narrow(result)
+    result.fail_score = args.fail_score
     if args.diff:
         sys.stdout.write("".join(fixes.diffs))
         sys.stdout.flush()
@@ -471,5 +512,35 @@ def cmd_confusables(args) -> int:
     return run_action(args, load_settings(args))
 
 
+def cmd_train(args) -> int:
+    """`storylint train`: fit and export the promo-tail model, write its card."""
+    from storylint.training.commands import TrainingError, run_train
+
+    try:
+        return run_train(args)
+    except TrainingError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_eval(args) -> int:
+    """`storylint eval`: held-out metrics of the promo-tail model, written into its card."""
+    from storylint.training.commands import TrainingError, run_eval
+
+    try:
+        return run_eval(args)
+    except TrainingError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_explain(args) -> int:
+    """`storylint explain`: the terms and features behind each flagged tail."""
+    from storylint.explain import run_explain
+
+    code = run_explain(args, build_linter(args), sys.stdout)
+    sys.stdout.flush()
+    return code
+
+
 COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "rule": cmd_rule,
+            "train": cmd_train, "eval": cmd_eval, "explain": cmd_explain,
             "confusables": cmd_confusables}

@@ -49,6 +49,7 @@ class RunResult:
     fail_level: Severity = Severity.WARNING
     internal_errors: int = 0
     extra: dict = field(default_factory=dict)
+    fail_score: float | None = None
 
     def findings(self) -> list[Finding]:
         """All findings of all files, in file order."""
@@ -58,6 +59,10 @@ class RunResult:
         """3 after an internal error, 1 for findings at or above the fail level, else 0."""
         if self.internal_errors:
             return 3
+        if self.fail_score is not None:  # the story score decides; unreadable files still fail
+            failing = any(r.score >= self.fail_score for r in self.files) or any(
+                f.source == "io" and f.severity >= self.fail_level for f in self.findings())
+            return 1 if failing else 0
         failing = any(f.severity >= self.fail_level for f in self.findings())
         return 1 if failing else 0
 

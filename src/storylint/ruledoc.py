@@ -95,5 +95,7 @@ def _fix_safety(rule: Rule) -> str:
                        "fields without a known value are left for the author.",
         "likely-word": "Offers the likelier word as an unsafe fix (statistical evidence): "
                        "applied only with --unsafe-fixes.",
+        "classifier": "Offers to remove the appended text (with the blank lines before it): "
+                      "safe when it sits entirely after the boilerplate, unsafe otherwise.",
     }
     return fixes.get(rule.kind, "No automatic fix; the finding says what to change.")

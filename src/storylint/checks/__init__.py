@@ -18,6 +18,7 @@ KINDS = {
     "empty-field": "storylint.checks.empty_field",
     "mixed-script": "storylint.checks.mixed_script",
     "likely-word": "storylint.checks.likely_word",
+    "classifier": "storylint.checks.classifier",
 }
 
 

@@ -22,8 +22,9 @@ def render(result, stream) -> None:
 
 def to_document(result) -> dict:
     """The run as plain data: version, tool, files with findings, summary."""
-    files = [{"path": r.path, "encoding": r.encoding, "score": r.score,
-              "findings": [_finding(f) for f in r.findings]} for r in result.files]
+    files = [{"path": r.path, "encoding": r.encoding,
+              "findings": [_finding(f) for f in r.findings], "score": r.score,
+              "breakdown": [_contribution(c) for c in r.breakdown]} for r in result.files]
     return {"version": SCHEMA_VERSION, "tool": {"name": "storylint", "version": __version__},
             "files": files, "summary": summary(result)}
 
@@ -32,6 +33,12 @@ def _finding(finding) -> dict:
     data = finding.to_dict()
     del data["path"]
     return data
+
+
+def _contribution(contribution) -> dict:
+    """One rule's part of a story's score (line and probability for model findings)."""
+    return {"code": contribution.code, "name": contribution.name, "points": contribution.points,
+            "line": contribution.line, "probability": contribution.probability}
 
 
 def summary(result) -> dict:
@@ -48,5 +55,7 @@ def summary(result) -> dict:
                         for level in ("error", "warning", "info")},
         "by_rule": dict(sorted(by_rule.items())),
         "fail_level": str(result.fail_level),
+        "fail_score": result.fail_score,
+        "max_score": max((r.score for r in result.files), default=0.0),
         "exit_code": result.exit_code(),
     }

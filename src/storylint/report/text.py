@@ -10,7 +10,22 @@ def render(result, stream) -> None:
         for f in report.findings:
             stream.write(f"{printable(f.path)}:{f.line}:{f.column}: {f.code} {f.severity} "
                          f"{printable(f.message)} [{f.name}]\n")
+        if report.breakdown:
+            stream.write(score_line(report, result.fail_score) + "\n")
     stream.write(summary_line(result) + "\n")
+
+
+def score_line(report, fail_score: float | None = None) -> str:
+    """`path: score 9.98 = promo-tail 4.98 (line 36, p=1.00) + boilerplate-empty-field 3 ...`"""
+    parts = []
+    for c in report.breakdown:
+        where = f" (line {c.line}, p={c.probability:.2f})" if c.probability is not None else ""
+        parts.append(f"{c.name} {c.points:g}{where}")
+    verdict = ""
+    if fail_score is not None:
+        verdict = " - fails" if report.score >= fail_score else " - passes"
+        verdict += f" --fail-score {fail_score:g}"
+    return f"{printable(report.path)}: score {report.score:g} = {' + '.join(parts)}{verdict}"
 
 
 def summary_line(result) -> str:

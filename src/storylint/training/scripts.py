@@ -62,6 +62,47 @@ STRIPPED_BOILERPLATE = (
     "Facebook: \n\n"
     "You can license this story through AP Archive:"
 )
+# The archive's boilerplate changed over the years: older scripts list Google+ and Tumblr, the
+# social lines come in different orders, the phone number is spaced differently. Generated
+# scripts vary it, so a model learns "the archive's own links", not one fixed block.
+_CLIENTS = ("Clients are reminded to adhere to all listed restrictions and to check the terms "
+            "of their licence agreements. For further assistance, please contact the AP "
+            "Archive on: Tel {tel} Email: {email}")
+_TELS = ("+44(0)2074827482", "+44 (0)20 7482 7482", "+44(0)20 7482 7482")
+_SOCIAL = (
+    ("Facebook", "https://www.facebook.com/APArchives"),
+    ("Twitter", "https://twitter.com/AP_Archive"),
+    ("Instagram", "https://www.instagram.com/aparchives/"),
+    ("Google+", "https://plus.google.com/b/102011665981120713/+APArchive"),
+    ("Tumblr", "https://aparchives.tumblr.com/"),
+    ("YouTube", "https://www.youtube.com/user/APArchive"),
+)
+
+
+def boilerplate_text(kind: str, rng: random.Random, story_id: str) -> str:
+    """A licensing block in one of its real variants; `kind` is "full" or "stripped"."""
+    if kind == "stripped" and rng.random() < 0.5:
+        return STRIPPED_BOILERPLATE
+    if kind == "full" and rng.random() < 0.4:
+        return FULL_BOILERPLATE.format(story_id=story_id)
+    keep = kind == "full"
+    social = rng.sample(_SOCIAL, rng.randint(0, len(_SOCIAL)))
+    clients = _CLIENTS.format(tel=rng.choice(_TELS), email="info@aparchive.com" if keep else "")
+    if rng.random() < 0.3:  # contact details on lines of their own
+        clients = clients.replace(" Tel ", "\nTel ").replace(" Email:", "\nEmail:")
+    parts = [clients.rstrip(),
+             "Find out more about AP Archive:" + (" http://www.aparchive.com/HowWeWork"
+                                                  if keep else ""),
+             "\n".join(f"{label}: {url if keep else ''}".rstrip() for label, url in social),
+             "You can license this story through AP Archive:" + (
+                 f" http://www.aparchive.com/metadata/youtube/{story_id}" if keep else "")]
+    if rng.random() < 0.5:  # the "Find out more" line and the social links often go first
+        parts = [parts[1], parts[2], parts[0], parts[3]]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _story_id(rng: random.Random) -> str:
+    return rng.choice((str(rng.randint(10**9, 10**10)), f"{rng.getrandbits(128):032x}"))
 
 
 @dataclass(frozen=True)
@@ -78,8 +119,14 @@ class Script:
 
 def make_script(doc: Document, rng: random.Random, tail: Document | None = None,
                 boilerplate: str = "full", ending: str | None = None,
-                max_paragraphs: int = 8) -> Script:
-    """Wrap `doc` as a script; append `tail` text (promo) or `ending` (a legitimate last line)."""
+                max_paragraphs: int = 8, tail_position: str = "end",
+                dateline: str | None = None) -> Script:
+    """Wrap `doc` as a script; append `tail` text (promo) or `ending` (a legitimate last line).
+
+    `tail_position="before-boilerplate"` inserts the tail between the story text and the
+    boilerplate instead of at the very end; `dateline` (e.g. "LONDON (AP) —") opens the
+    first story paragraph.
+    """
     year = rng.randint(2004, 2024)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     lines = [doc.headline or doc.paragraphs[0][:70], "", f"({day} {MONTHS[month - 1][:3]} {year})",
@@ -92,13 +139,16 @@ def make_script(doc: Document, rng: random.Random, tail: Document | None = None,
     elif rng.random() < 0.5:
         lines.append("")
     body = list(doc.paragraphs[:max_paragraphs])
+    if dateline and body:
+        body[0] = f"{dateline} {body[0]}"
     if ending:
         body.append(ending)
     lines.append("\n\n".join(body))
+    if tail is not None and tail_position == "before-boilerplate" and boilerplate != "none":
+        return _insert_tail(lines, tail, rng, doc, boilerplate)
     lines += ["", ""]
     if boilerplate != "none":
-        template = FULL_BOILERPLATE if boilerplate == "full" else STRIPPED_BOILERPLATE
-        lines.append(template.format(story_id=rng.randint(10**9, 10**10)))
+        lines.append(boilerplate_text(boilerplate, rng, _story_id(rng)))
     text = "\n".join(lines)
     if tail is None:
         return Script(text + "\n", doc.source, doc.doc_id)
@@ -134,3 +184,14 @@ def _append_tail(text: str, tail: Document, rng: random.Random, doc: Document) -
     full = head + tail_text + ("\n" if rng.random() < 0.7 else "")
     end = start + tail_text.count("\n")
     return Script(full, doc.source, doc.doc_id, start, end, tail.source)
+
+
+def _insert_tail(lines: list[str], tail: Document, rng: random.Random, doc: Document,
+                 boilerplate: str) -> Script:
+    """The tail between the story text and the boilerplate (pasted in the wrong place)."""
+    head = "\n".join(lines) + "\n\n"
+    start = head.count("\n") + 1
+    tail_text = "\n\n".join(tail.paragraphs[:rng.randint(1, 3)])
+    end = start + tail_text.count("\n")
+    full = head + tail_text + "\n\n\n" + boilerplate_text(boilerplate, rng, _story_id(rng))
+    return Script(full + "\n", doc.source, doc.doc_id, start, end, tail.source)

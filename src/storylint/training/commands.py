@@ -1,0 +1,218 @@
+"""`storylint train` and `storylint eval`: the model's life cycle, reproducible from a clone.
+
+train: read the corpora and fixtures, split by source document, build scripts, fit the
+scikit-learn pipeline (fixed seed), export weights + manifest, choose the threshold on the
+validation split, keep the fitted pipeline with joblib (a training artefact, never shipped or
+loaded by `check`), and write the model card.
+eval: score held-out test scripts through the real check path and write every metric into
+the manifest and the card.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DEFAULT_SEED = 13
+DEFAULT_HASH_BITS = 18  # = storylint.features.DEFAULT_HASH_BITS (not imported: cli builds
+# these options for every command, and `check` must stay light)
+REPO = Path(__file__).resolve().parents[3]
+DEFAULT_FIXTURES = REPO / "fixtures" / "promo-tail"
+DEFAULT_OUTPUT = REPO / "models" / "promo-tail"
+DEFAULT_PIPELINE = REPO / "build" / "promo-tail" / "pipeline.joblib"
+DEFAULT_SEED_STORY = REPO.parent / "shared" / "seeds" / "000_92e443b0f223b98d.txt"
+SEED_TAIL_LINES = [36]
+
+
+class TrainingError(Exception):
+    """Missing data or fixtures for training/evaluation (exit 2)."""
+
+
+def data_paths(args) -> tuple[Path, Path]:
+    """The corpora folder and the fixtures folder, checked."""
+    from storylint.training.corpora import default_data_dir
+
+    data = Path(args.data) if args.data else default_data_dir()
+    if data is None or not data.is_dir():
+        raise TrainingError(f"data folder not found: {args.data or '../shared/data'}; pass "
+                            "--data DIR (the public corpora, see ../shared/data/README.md)")
+    fixtures = Path(args.fixtures) if args.fixtures else DEFAULT_FIXTURES
+    if not (fixtures / "tails.txt").is_file() or not (fixtures / "endings.txt").is_file():
+        raise TrainingError(f"fixtures not found: {fixtures} needs tails.txt and endings.txt")
+    return data, fixtures
+
+
+def run_train(args, say=print) -> int:
+    """Fit, export, pick the threshold on validation, save the pipeline and the card."""
+    import tempfile
+
+    import joblib
+
+    from storylint.checks.classifier import Limits, open_check
+    from storylint.training import dataset as D, evaluate as E, train as T
+    from storylint.training.card import write_card
+
+    data, fixtures = data_paths(args)
+    pools = D.load_pools(data, fixtures)
+    scripts = D.make_scripts(pools["train"], args.train_stories, args.seed, D.TRAIN_MIX)
+    examples = T.build_examples(scripts, args.seed + 1)
+    say(f"training on {len(examples):,} lines from {len(scripts):,} scripts")
+    pipeline = T.fit(examples, args.hash_bits, args.c, args.seed)
+    output = Path(args.output)
+    val = D.make_scripts(pools["val"], args.val_stories, args.seed + 2)
+    with tempfile.TemporaryDirectory() as scratch:  # the real folder is written only at the end
+        T.export(pipeline, Path(scratch), Limits(0.5, 0.5), args.stop, {})
+        results = E.score_scripts(open_check(scratch), val)
+    limits = E.choose_limits(results, args.max_false_alarm, args.trailing_floor)
+    training = _training_facts(args, pools, scripts, examples, val, data, fixtures)
+    pipeline_path = Path(args.pipeline_out)
+    pipeline_path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(pipeline, pipeline_path)
+    training["pipeline"] = {"path": _shown(pipeline_path), "sha256": _sha256(pipeline_path),
+                            "note": "joblib training artefact; never loaded by storylint check"}
+    training["validation"] = E.summarise(results, limits)
+    manifest = T.export(pipeline, output, limits, args.stop,
+                        {"name": "promo-tail", "training": training})
+    write_card(output, manifest.data)
+    say(f"thresholds: story lines {limits.story}, after the boilerplate {limits.trailing} "
+        f"(validation: {training['validation']})")
+    say(f"wrote {output}/manifest.json, weights.f32, MODEL_CARD.md and {pipeline_path}")
+    return 0
+
+
+def _training_facts(args, pools, scripts, examples, val, data, fixtures) -> dict:
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+
+    documents: dict[str, dict] = {}
+    for split, pool in pools.items():
+        for doc in pool.news:
+            documents.setdefault(doc.source, {"role": "news"})
+            documents[doc.source][split] = documents[doc.source].get(split, 0) + 1
+        for name, docs in pool.tails.items():
+            for doc in docs:
+                documents.setdefault(doc.source, {"role": "tail"})
+                documents[doc.source][split] = documents[doc.source].get(split, 0) + 1
+        documents.setdefault("endings", {"role": "ending"})[split] = len(pool.endings)
+        documents.setdefault("template-endings", {"role": "ending"})[split] = len(
+            pool.template_endings)
+    return {
+        "command": _command("train", args, data, fixtures), "seed": args.seed,
+        "C": args.c, "max_false_alarm_rate": args.max_false_alarm,
+        "trailing_floor": args.trailing_floor,
+        "train_stories": len(scripts), "val_stories": len(val), "rows": len(examples),
+        "positive_rows": sum(e.label for e in examples), "documents": documents,
+        "versions": {"python": sys.version.split()[0], "scikit-learn": sklearn.__version__,
+                     "numpy": numpy.__version__, "scipy": scipy.__version__,
+                     "joblib": joblib.__version__},
+    }
+
+
+def _command(name: str, args, data: Path, fixtures: Path) -> str:
+    import shlex
+
+    parts = ["storylint", name, "--data", _shown(data), "--fixtures", _shown(fixtures)]
+    if name == "train":
+        parts += ["--output", _shown(Path(args.output)), "--seed", str(args.seed),
+                  "--train-stories", str(args.train_stories), "--val-stories",
+                  str(args.val_stories), "--hash-bits", str(args.hash_bits), "--c", str(args.c)]
+    else:
+        parts += ["--model", _shown(Path(args.model)), "--test-stories", str(args.test_stories)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the checkout when it is at or beside it (cards must not leak home
+    paths); symlinks are not resolved, so `../shared` stays `../shared`."""
+    import os
+
+    relative = os.path.relpath(os.path.abspath(path), REPO)
+    return relative if not relative.startswith("../..") else str(path)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_eval(args, say=print) -> int:
+    """Score the held-out test split and write the metrics into the manifest and card."""
+    import json
+
+    from storylint.checks.classifier import open_check
+    from storylint.model import read_manifest, write_manifest
+    from storylint.training import dataset as D, evaluate as E
+    from storylint.training.card import write_card
+
+    data, fixtures = data_paths(args)
+    folder = Path(args.model)
+    check = open_check(folder)
+    manifest = read_manifest(folder)
+    seed = manifest.data.get("training", {}).get("seed", DEFAULT_SEED)
+    pools = D.load_pools(data, fixtures)
+    scripts = D.make_scripts(pools["test"], args.test_stories, seed + 3)
+    results = E.score_scripts(check, scripts)
+    metrics = E.evaluate(results, check.limits())
+    evaluation = {"command": _command("eval", args, data, fixtures), "test_seed": seed + 3,
+                  "seed_story": seed_story_result(check, Path(args.seed_story))}
+    say(json.dumps({"overall": metrics["overall"], "seed_story": evaluation["seed_story"]},
+                   indent=2))
+    if args.write:
+        data_ = dict(manifest.data, metrics=metrics, evaluation=evaluation)
+        write_manifest(folder, data_)
+        write_card(folder, data_)
+        say(f"wrote metrics to {folder}/manifest.json and MODEL_CARD.md")
+    return 0
+
+
+def seed_story_result(check, path: Path) -> dict | None:
+    """Which lines of the real seed story the model flags (None when ../shared is absent)."""
+    if not path.is_file():
+        return None
+    from storylint.story import Story
+
+    story = Story(path.read_text(encoding="utf-8"), str(path))
+    tails = check.tails(story)
+    flagged = [line for tail in tails for line in range(tail.first, tail.last + 1)]
+    return {"path": _shown(path), "flagged_lines": flagged, "expected_lines": SEED_TAIL_LINES,
+            "other_findings": len([t for t in tails if t.first not in SEED_TAIL_LINES]),
+            "probability": round(max((t.probability for t in tails), default=0.0), 4)}
+
+
+def add_train_arguments(p) -> None:
+    """Options of `storylint train`."""
+    _data_arguments(p)
+    p.add_argument("--output", default=str(DEFAULT_OUTPUT), metavar="DIR",
+                   help="model folder to write (default: models/promo-tail)")
+    p.add_argument("--pipeline-out", default=str(DEFAULT_PIPELINE), metavar="FILE",
+                   help="where to keep the fitted scikit-learn pipeline (joblib; never shipped)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--train-stories", type=int, default=8000, metavar="N")
+    p.add_argument("--val-stories", type=int, default=8000, metavar="N")
+    p.add_argument("--hash-bits", type=int, default=DEFAULT_HASH_BITS, metavar="BITS")
+    p.add_argument("--c", type=float, default=4.0, help="inverse L2 regularisation strength")
+    p.add_argument("--stop", type=float, default=0.02, help="backward scan stops below this p")
+    p.add_argument("--max-false-alarm", type=float, default=0.002, metavar="RATE",
+                   help="false-alarm rate allowed on validation when choosing the threshold")
+    p.add_argument("--trailing-floor", type=float, default=0.5, metavar="P",
+                   help="lowest threshold allowed for lines after the boilerplate")
+
+
+def add_eval_arguments(p) -> None:
+    """Options of `storylint eval`."""
+    _data_arguments(p)
+    p.add_argument("--model", default=str(DEFAULT_OUTPUT), metavar="DIR")
+    p.add_argument("--test-stories", type=int, default=6000, metavar="N")
+    p.add_argument("--seed-story", default=str(DEFAULT_SEED_STORY), metavar="FILE",
+                   help="the real seed story, checked too when present")
+    p.add_argument("--no-write", dest="write", action="store_false",
+                   help="print the metrics without updating the manifest and card")
+
+
+def _data_arguments(p) -> None:
+    p.add_argument("--data", metavar="DIR", help="the public corpora (default: ../shared/data)")
+    p.add_argument("--fixtures", metavar="DIR", help="hand-written fixtures (default: "
+                   "fixtures/promo-tail)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
