@@ -1,9 +1,15 @@
 """Shared test fixtures: the bundled rules, a linter, and the optional ../shared data folder."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Validated rule files are cached between runs (rulecache.py); tests use a cache of their own
+# so they neither read nor leave entries in the user's ~/.cache.
+os.environ.setdefault("STORYLINT_CACHE_DIR", tempfile.mkdtemp(prefix="storylint-test-cache-"))
 
 from storylint.config import Config
 from storylint.engine import Linter, load_rules, select_rules

@@ -83,7 +83,9 @@ def _rule(entries: list[dict]) -> Rule:
                 message="'{word}' next to '{context}'; did you mean '{suggestion}'?", why="w",
                 sections=("headline", "shot", "body"), weight=1.0, enabled=True,
                 options=options)
-    return Rule(**{**rule.__dict__, "check": build(rule)})
+    check = build(rule)
+    check.validate()  # as the rule loader does: every entry compiled, errors located
+    return Rule(**{**rule.__dict__, "check": check})
 
 
 def _flags(rule: Rule, text: str) -> list[tuple[str, str]]:

@@ -376,6 +376,9 @@ def test_fixing_is_idempotent_and_only_touches_fixed_spans(word_linter, lines, n
 def test_cutting_a_tail_is_idempotent_and_keeps_the_story(linter, lines, newline):
     text = STORY + newline + newline.join(lines) + newline
     result = fixing.fix_text(text, lambda t: linter.check_text(t, "p.txt"))
+    if not result.stable:  # refused (e.g. cutting exposed a new finding): nothing changes
+        assert result.text == text and not result.applied
+        return
     again = fixing.fix_text(result.text, lambda t: linter.check_text(t, "p.txt"))
     assert again.text == result.text and not again.applied
     story_part = STORY[:STORY.index("Clients are reminded")]
@@ -383,7 +386,3 @@ def test_cutting_a_tail_is_idempotent_and_keeps_the_story(linter, lines, newline
         "wreck havoc", "wreak havoc")
     assert result.text.startswith(fixed_story_part)  # a tail cut never reaches into the story
     assert "You can license this story through AP Archive" in result.text
-    if result.stable:
-        remaining = {f.name for f in linter.check_text(result.text, "p.txt")}
-        assert "promo-tail" not in remaining or not any(
-            f.fix and f.fix.safe for f in linter.check_text(result.text, "p.txt"))

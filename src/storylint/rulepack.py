@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from storylint.finding import Severity
-from storylint.safeyaml import YamlDoc, YamlError, read_yaml_file
+from storylint.safeyaml import MAX_FILE_BYTES, YamlDoc, YamlError, read_yaml_file
 from storylint.schema import Field, Violations, validate, validate_mapping
 from storylint.story import SECTION_KINDS, DEFAULT_FORMAT, StoryFormat
 
@@ -116,30 +116,46 @@ def load_pack(folder: str | Path) -> RulePack:
 
 
 def _load_pack_meta(folder: Path, messages: list[str]) -> dict:
+    """name, description and boilerplate-markers of a pack (validated, cached like rules)."""
+    from storylint import rulecache
+
     path = folder / "pack.yaml"
     if not path.is_file():
         messages.append(f"{path}: missing pack.yaml (name and description of the pack)")
         return {"name": folder.name, "description": ""}
+    content = _read_bytes(path, messages)
+    key = rulecache.key_for(path.name, content or b"")
+    cached = rulecache.load(key) if content else None
+    if cached is not None:
+        return cached["meta"]
     doc = _read(path, messages)
     if doc is None:
         return {"name": folder.name, "description": ""}
     out = Violations(doc)
     meta = validate_mapping(doc.data, PACK_FIELDS, (), out)
-    messages.extend(out.messages)
-    meta["doc"] = doc
+    _check_markers(meta, out)
+    if out.messages:
+        messages.extend(out.messages)
+    else:
+        rulecache.store(key, {"meta": meta})
     return meta
 
 
-def _story_format(meta: dict, messages: list[str]) -> StoryFormat:
+def _check_markers(meta: dict, out: Violations) -> None:
     from storylint.patterns import PatternError, compile_regex
 
-    markers = meta.get("boilerplate_markers") or ()
-    for index, marker in enumerate(markers):
+    for index, marker in enumerate(meta.get("boilerplate_markers") or ()):
         try:
             compile_regex(marker, ignore_case=True)
         except PatternError as exc:
-            line, column = meta["doc"].where(("boilerplate-markers", index)) or (1, 1)
-            messages.append(f"{meta['doc'].path}:{line}:{column}: boilerplate-markers[{index}]: {exc}")
+            out.add(("boilerplate-markers", index), str(exc))
+
+
+def _story_format(meta: dict, messages: list[str]) -> StoryFormat:
+    """One multi-line pattern for all the pack's boilerplate markers (checked on load)."""
+    from storylint.patterns import compile_regex
+
+    markers = meta.get("boilerplate_markers") or ()
     if not markers or messages:
         return DEFAULT_FORMAT
     combined = "(?m)^(?:" + "|".join(f"(?:{m})" for m in markers) + ")"
@@ -161,7 +177,63 @@ def _read(path: Path, messages: list[str]) -> YamlDoc | None:
     return doc
 
 
+def load_rule(path: Path, pack: str = "") -> Rule:
+    """One validated, built rule from its file (RulePackError when it is invalid)."""
+    messages: list[str] = []
+    rule = _load_rule_file(Path(path), pack, messages)
+    if rule is None:
+        raise RulePackError(messages)
+    return rule
+
+
 def _load_rule_file(path: Path, pack: str, messages: list[str]) -> Rule | None:
+    from storylint import rulecache
+
+    content = _read_bytes(path, messages)
+    if content is None:
+        return None
+    key = rulecache.key_for(path.name, content)
+    cached = rulecache.load(key)
+    if cached is not None:
+        try:
+            rule = _rule_from_cache(cached, pack, path)
+            return replace(rule, check=_kind_module(rule.kind, None).build(rule))
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry from another storylint: validate the file afresh
+    rule = _validate_rule_file(path, pack, messages)
+    if rule is not None:
+        rulecache.store(key, _rule_to_cache(rule))
+    return rule
+
+
+def _read_bytes(path: Path, messages: list[str]) -> bytes | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return b""  # not cached: the full validation reports the size
+        return path.read_bytes()
+    except OSError as exc:
+        messages.append(f"{path}: cannot read file: {exc.strerror or exc}")
+        return None
+
+
+_CACHED_FIELDS = ("code", "name", "kind", "summary", "message", "why", "sections", "weight",
+                  "enabled", "options", "examples_fail", "examples_pass", "renamed_from", "line")
+
+
+def _rule_to_cache(rule: Rule) -> dict:
+    data = {name: getattr(rule, name) for name in _CACHED_FIELDS}
+    data["severity"] = str(rule.severity)
+    return data
+
+
+def _rule_from_cache(data: dict, pack: str, path: Path) -> Rule:
+    values = {name: data[name] for name in _CACHED_FIELDS}
+    for name in ("sections", "examples_fail", "examples_pass", "renamed_from"):
+        values[name] = tuple(values[name])
+    return Rule(severity=Severity.parse(data["severity"]), pack=pack, source=str(path), **values)
+
+
+def _validate_rule_file(path: Path, pack: str, messages: list[str]) -> Rule | None:
     doc = _read(path, messages)
     if doc is None:
         return None
@@ -179,7 +251,9 @@ def _load_rule_file(path: Path, pack: str, messages: list[str]) -> Rule | None:
         return None
     rule = _make_rule(raw, options, pack, path, doc)
     try:
-        return replace(rule, check=kind.build(rule))
+        check = kind.build(rule)
+        getattr(check, "validate", lambda: None)()  # compile what a check builds lazily
+        return replace(rule, check=check)
     except ValueError as exc:
         messages.append(f"{path}:{_opt_line(doc, exc)}: rule {rule.name}: {exc}")
         return None
@@ -201,12 +275,12 @@ def _check_identity(raw: dict, path: Path, out: Violations) -> None:
         out.add(("name",), f"name {name!r} must match the file name {path.stem!r}")
 
 
-def _kind_module(kind_name, out: Violations):
+def _kind_module(kind_name, out: Violations | None):
     from storylint.checks import KINDS, load_kind
 
     if not isinstance(kind_name, str):
         return None
-    if kind_name not in KINDS:
+    if kind_name not in KINDS and out is not None:
         out.add(("kind",), f"unknown kind {kind_name!r}; known kinds: {', '.join(sorted(KINDS))}")
         return None
     return load_kind(kind_name)

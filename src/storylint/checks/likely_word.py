@@ -71,11 +71,8 @@ def build(rule):
 def _deferred(rule):
     """The curated rule named by `defer-to`, read from its file beside this rule's file."""
     from pathlib import Path
-    from types import SimpleNamespace
 
-    from storylint.checks import substitution
-    from storylint.safeyaml import YamlError, read_yaml_file
-    from storylint.schema import Violations, validate_mapping
+    from storylint.rulepack import RulePackError, load_rule
 
     name = rule.options["defer_to"]
     path = Path(rule.source).with_name(f"{name}.yaml")
@@ -83,17 +80,12 @@ def _deferred(rule):
     if not _MODEL_NAME.match(name) or not path.is_file():
         raise OptionError(f"defer-to: no rule file {path.name} beside this one", keys)
     try:
-        doc = read_yaml_file(path)
-    except YamlError as exc:
-        raise OptionError(f"defer-to: {exc}", keys) from None
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if data.get("kind") != "substitution":
+        curated = load_rule(path)  # validated once; cached like every rule file
+    except RulePackError as exc:
+        raise OptionError(f"defer-to: {exc.messages[0]}", keys) from None
+    if curated.kind != "substitution":
         raise OptionError(f"defer-to: {name} is not a rule of kind substitution", keys)
-    out = Violations(doc)
-    options = validate_mapping(data.get("options") or {}, substitution.OPTIONS, ("options",), out)
-    if out.messages:
-        raise OptionError(f"defer-to: {out.messages[0]}", keys)
-    return substitution.build(SimpleNamespace(options=options))
+    return curated.check
 
 
 def _protected(opts: dict, members: dict) -> dict:

@@ -39,7 +39,12 @@ SKIP_WORDS = 3
 
 
 def build(rule):
-    """Index the entries by suspect word and compile one alternation to find all of them."""
+    """Group the entries by suspect word and compile one alternation to find all of them.
+
+    An entry's contexts are compiled the first time its word occurs in a story (a pre-commit
+    run meets a handful of the ~500 entries); `validate()` compiles them all, and the rule
+    loader calls it whenever a rule file is validated, so a bad phrase is still a load error.
+    """
     table: dict[str, list] = {}
     for index, entry in enumerate(rule.options["entries"]):
         word = normalize(entry["word"])
@@ -49,7 +54,7 @@ def build(rule):
         if not (entry["followed_by"] or entry["preceded_by"] or entry["phrases"]):
             raise OptionError("an entry needs followed-by, preceded-by or phrases",
                               ("options", "entries", index))
-        table.setdefault(word, []).append(_Entry(entry, ("options", "entries", index)))
+        table.setdefault(word, []).append((entry, ("options", "entries", index)))
     return _Substitution(table, compile_finder(table))
 
 
@@ -161,7 +166,21 @@ def _walk(steps: list, words: tuple, edge: str | None) -> list[str] | None:
 
 class _Substitution:
     def __init__(self, table, finder):
-        self.table, self.finder = table, finder
+        self.raw, self.finder = table, finder
+        self.built: dict[str, list[_Entry]] = {}
+
+    def validate(self) -> None:
+        """Compile every entry now (OptionError, located, for a bad phrase)."""
+        for word in self.raw:
+            self.entries(word)
+
+    def entries(self, word: str) -> list[_Entry]:
+        """The compiled entries for a normalised suspect word (built on first use)."""
+        found = self.built.get(word)
+        if found is None:
+            found = self.built[word] = [_Entry(entry, keys) for entry, keys in
+                                        self.raw.get(word, ())]
+        return found
 
     def run(self, story, rule):
         """Report each suspect word whose neighbours show it is the wrong word."""
@@ -189,7 +208,7 @@ class _Substitution:
         """(entry, context words) when an entry flags `word` in this context, else None."""
         if word.isupper() and len(word) > 1 and line != line.upper():
             return None  # an acronym ("LED") in ordinary text
-        for entry in self.table.get(normalize(word), ()):
+        for entry in self.entries(normalize(word)):
             context = entry.context(ctx)
             if context:
                 return entry, context
