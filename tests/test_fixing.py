@@ -180,7 +180,8 @@ def test_fix_keeps_permission_bits(tmp_path):
     assert "lightning" in story.read_text()
 
 
-def test_links_and_read_only_files_are_not_fixed(tmp_path, capsys):
+def test_links_and_read_only_files_are_not_fixed(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # followed links must stay inside the project folder
     target = tmp_path / "target.txt"
     target.write_text(STORY)
     link = tmp_path / "link.txt"

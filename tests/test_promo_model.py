@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from storylint import features as F
 from storylint.cli import main
 from storylint.model import (FORMAT_VERSION, MANIFEST, WEIGHTS, ModelError, load_model,
                              read_manifest, resolve_model_dir)
@@ -163,7 +164,8 @@ def test_feature_version_skew_is_an_error_unless_allowed(model_copy, tmp_path, c
     _rewrite_manifest(model_copy, feature_version=99)
     assert _check(model_copy, _story(tmp_path)) == 2
     err = capsys.readouterr().err
-    assert "model was built with features version 99 (this storylint computes version 1)" in err
+    assert ("model was built with features version 99 (this storylint computes version "
+            f"{F.FEATURE_VERSION})") in err
     assert "--allow-model-version-skew" in err
     assert _check(model_copy, _story(tmp_path), extra=["--allow-model-version-skew"]) == 1
     captured = capsys.readouterr()

@@ -159,7 +159,7 @@ class Linter:
         """Read, decode and check one file; read problems become findings."""
         cfg = self.config
         return self.check_source(read_story(path, cfg.max_file_size, cfg.encoding_fallback,
-                                            cfg.follow_symlinks))
+                                            cfg.follow_symlinks, cfg.root))
 
     def check_source(self, source: StoryFile, text_findings: list[Finding] | None = None
                      ) -> FileReport:

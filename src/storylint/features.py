@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import zlib
 from collections import namedtuple
 from collections.abc import Iterator
 
-FEATURE_VERSION = 1
+from storylint.normalise import skeleton
+
+FEATURE_VERSION = 2
 DEFAULT_HASH_BITS = 18
 MAX_SEGMENT_CHARS = 250
 MAX_CONTENT_WORDS = 20
@@ -58,7 +59,6 @@ your yours said says also very much many told year years last first new one two 
 _PLACEHOLDERS = ("zzurl", "zzemail", "zzhandle", "zzhashtag", "zzprice", "zzphone", "zzpct",
                  "zzemoji")
 _NOT_CONTENT = STOPWORDS | frozenset(_PLACEHOLDERS)
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 # Words are runs of letters and digits (digits read as 0); everything else separates them.
 # ASCII text takes a fast translate+split path, other text a regex with the same meaning.
 _ASCII_TABLE = str.maketrans({**{chr(i): " " for i in range(128) if not chr(i).isalnum()},
@@ -106,9 +106,11 @@ class Segment(namedtuple("Segment", "line text kind after_boilerplate last_befor
 
 
 def normalise(text: str) -> str:
-    """NFKC, zero-width characters removed, lower case: the form every feature reads."""
+    """The form every feature reads: lower case, and for non-ASCII text the reader's view
+    (`normalise.skeleton`: invisible and bidi characters removed, NFKC, Cyrillic/Greek
+    look-alikes as Latin), so "vi\u200bagra" or "Арр1е" cannot hide from the model."""
     if not text.isascii():
-        text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+        text = skeleton(text)
     return text.lower()
 
 

@@ -150,7 +150,8 @@ def plan_file(path: str, linter, unsafe: bool = False) -> FilePlan:
     from storylint.source import read_story
 
     cfg = linter.config
-    source = read_story(path, cfg.max_file_size, cfg.encoding_fallback, cfg.follow_symlinks)
+    source = read_story(path, cfg.max_file_size, cfg.encoding_fallback, cfg.follow_symlinks,
+                        cfg.root)
     original = linter.check_source(source)
     if source.text is None:
         return FilePlan(source, TextFix("", (), True), None, original, original)

@@ -37,9 +37,13 @@ class StoryFile:
 
 
 def read_story(path: str, max_bytes: int, fallbacks=("cp1252",),
-               follow_symlinks: bool = False) -> StoryFile:
-    """Read and decode one story file; problems come back as findings, never as exceptions."""
-    problem = _check_link(path, follow_symlinks)
+               follow_symlinks: bool = False, root: str | os.PathLike | None = None) -> StoryFile:
+    """Read and decode one story file; problems come back as findings, never as exceptions.
+
+    A followed symlink must resolve inside `root` (the project folder), so a link in a
+    submitted repository cannot make storylint read, and quote, a file from elsewhere.
+    """
+    problem = _check_link(path, follow_symlinks, root)
     if problem:
         return StoryFile(path, findings=(problem,))
     try:
@@ -120,7 +124,7 @@ class _Refused(Exception):
         self.finding = finding
 
 
-def _check_link(path: str, follow: bool) -> Finding | None:
+def _check_link(path: str, follow: bool, root=None) -> Finding | None:
     try:
         info = os.lstat(path)
     except OSError as exc:
@@ -134,6 +138,10 @@ def _check_link(path: str, follow: bool) -> Finding | None:
     except OSError as exc:
         what = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink"
         return diagnostic("symlink", path, f"{what}: {os.readlink(path)}")
+    if root is not None:
+        target, base = os.path.realpath(path), os.path.realpath(root)
+        if os.path.commonpath([target, base]) != base:
+            return diagnostic("symlink", path, f"symlink points outside {base}: {target}")
     return None
 
 
