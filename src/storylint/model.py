@@ -29,7 +29,8 @@ WEIGHTS = "weights.f32"
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_WEIGHTS_BYTES = 64 << 20
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav", ".dill")
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 200_000  # words and boilerplate lines: small values, many repeats
+_TEXT_CACHE_LIMIT = 20_000  # analysed lines are big and rarely repeat outside boilerplate
 _DIGITS = re.compile(r"\d")
 
 
@@ -214,7 +215,7 @@ class LinearModel:
         if cached is None:
             analysed = F.analyse_text(text)
             cached = (analysed, self._hashed_sum(analysed.words) * analysed.scale)
-            if len(self._texts) > _CACHE_LIMIT:
+            if len(self._texts) > _TEXT_CACHE_LIMIT:
                 self._texts.clear()
             self._texts[text] = cached
         return cached
