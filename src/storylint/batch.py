@@ -83,7 +83,7 @@ def _check_in_pool(chunks, config, jobs, progress):
 
     context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               initializer=_init_worker, initargs=(config,))
+                               initializer=_init_worker, initargs=(config, os.getpid()))
     in_flight: deque = deque()
     try:
         for chunk in chunks:
@@ -115,13 +115,30 @@ def _start_method() -> str | None:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _init_worker(config) -> None:
+def _init_worker(config, parent: int) -> None:
     """Build this worker's Linter once (rules compiled, models loaded)."""
     global _WORKER_LINTER
     from storylint.engine import Linter, load_rules, select_rules
 
+    _exit_with_parent(parent)
+
     rules, fmt = load_rules(config)
     _WORKER_LINTER = Linter(select_rules(rules, config), config, fmt)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the parent dies: after `kill -9` of a report run, an
+    orphaned worker would otherwise wait for work forever (seen in the kill test)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker exits when the pool is shut down
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _check_chunk(paths: list[str]):
