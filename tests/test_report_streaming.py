@@ -16,15 +16,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import archive_faults
 import pytest
 
-import archive_faults
 from storylint import batch
 from storylint.cli import main
 from storylint.engine import FileReport, RunResult, iter_story_paths, run_check
 from storylint.finding import Severity
-from storylint.report import json_format, render
 from storylint.report import html as html_report
+from storylint.report import json_format, render
 from storylint.report.archive import write_report
 from storylint.report.summary import story_details, summarize, worst_stories
 from storylint.report.tally import ArchiveTally, ScoreCounts, WorstStories

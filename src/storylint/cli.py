@@ -425,7 +425,10 @@ def cmd_report(args) -> int:
         _check_output_folder(Path(args.output))
     linter = build_linter(args)
     paths = iter_story_paths([args.archive], linter.config)  # lazy: the archive is streamed
-    count = lambda: sum(1 for _ in iter_story_paths([args.archive], linter.config))
+
+    def count() -> int:  # a second walk, made only when a progress bar is shown
+        return sum(1 for _ in iter_story_paths([args.archive], linter.config))
+
     with _progress(count, args.quiet) as bar, _output_stream(args.output) as stream:
         tally = write_report(fmt, paths, linter, stream, args.jobs, bar.update if bar else None)
     sys.stdout.flush()

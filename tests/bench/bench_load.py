@@ -36,9 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: archive_faults
 
-import archive_faults  # noqa: E402
-from storylint.training.corpora import bbc_news, default_data_dir, sms_spam  # noqa: E402
-from storylint.training.scripts import make_script  # noqa: E402
+import archive_faults
+
+from storylint.training.corpora import bbc_news, default_data_dir, sms_spam
+from storylint.training.scripts import make_script
 
 PER_FOLDER = 1000
 
@@ -255,8 +256,8 @@ def check_output(output: str, fmt: str, archive: Archive, mode: str) -> list[str
         text = Path(output).read_text(encoding="utf-8")
         shown = re.search(r'id="count-files">(\d+)<', text)
         count = int(shown.group(1)) if shown else -1
-        return [] if count == expected_files else [f"HTML shows {count} stories, expected "
-                                                   f"{expected_files}"]
+        wrong = f"HTML shows {count} stories, expected {expected_files}"
+        return [] if count == expected_files else [wrong]
     with open(output, encoding="utf-8") as handle:
         files = json.load(handle)["files"]
     seen = Counter(entry["path"] for entry in files)

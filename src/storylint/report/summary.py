@@ -1,5 +1,6 @@
 """Archive statistics for the HTML report: totals, findings per rule, score histograms, worst
-stories and per-story details. Plain data, computed from a RunResult; no formatting here."""
+stories and per-story details. Plain data, computed from a RunResult; no formatting here.
+`tally.ArchiveTally` computes the same data one story at a time for `storylint report`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
