@@ -1,6 +1,6 @@
 """Load benchmark for `storylint report`: 100,000 stories with a few hundred bad files mixed in.
 
-    python tests/bench/bench_load.py [--count 100000] [--small 10000] [--bad-per-kind 24]
+    python tests/bench/bench_load.py [--sizes 10000,30000,100000] [--bad-per-kind 24]
                                      [--work DIR] [--jobs 0] [--before SRC_DIR]
 
 Builds archives of real BBC News text wrapped as scripts (needs ../shared/data), in folders of
@@ -80,8 +80,9 @@ def main() -> int:
     texts = story_texts(data, args.seed)
     Path("default.yaml").write_text(archive_faults.DEFAULT_CONFIG)
     Path("strict.yaml").write_text(archive_faults.STRICT_CONFIG)
+    sizes = sorted(int(size) for size in args.sizes.split(","))
     archives = {size: build_archive(f"archive-{size}", size, args.bad_per_kind, texts, args.seed)
-                for size in (args.small, args.count)}
+                for size in sizes}
     strict = build_archive("archive-strict", 1000, args.bad_per_kind, texts, args.seed + 1)
     runs = []
     for source in ([args.before] if args.before else []) + [None]:
@@ -92,8 +93,8 @@ def main() -> int:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000, help="stories in the large run")
-    parser.add_argument("--small", type=int, default=10_000, help="stories in the comparison run")
+    parser.add_argument("--sizes", default="10000,30000,100000",
+                        help="stories in each archive (memory is compared across them)")
     parser.add_argument("--bad-per-kind", type=int, default=24, help="bad files of each kind")
     parser.add_argument("--work", help="folder for archives and reports (reused if complete)")
     parser.add_argument("--jobs", type=int, default=0, help="storylint --jobs (0: all cores)")
@@ -282,22 +283,26 @@ def print_table(runs: list[Run], archives: dict[int, Archive]) -> None:
     for run in runs:
         for problem in run.problems[:10]:
             print(f"  {run.label}: {problem}")
-    small, large = sorted(archives)
-    bad = {kind: sum(1 for k in archives[large].bad.values() if k == kind)
-           for kind in archive_faults.KINDS}
-    print(f"\nbad files per archive: {sum(bad.values())} ({len(bad)} kinds x "
-          f"{max(bad.values())}); large/small stories: {large / small:.0f}x")
+    sizes = sorted(archives)
+    bad = Counter(archives[sizes[-1]].bad.values())
+    print(f"\nbad files per archive: {sum(bad.values())} ({len(bad)} kinds x {max(bad.values())})")
     for prefix in ("before ", ""):
-        _print_ratio(runs, prefix, small, large)
+        for fmt in ("json", "html"):
+            _print_growth(runs, prefix, fmt, sizes)
 
 
-def _print_ratio(runs: list[Run], prefix: str, small: int, large: int) -> None:
+def _print_growth(runs: list[Run], prefix: str, fmt: str, sizes: list[int]) -> None:
+    """Peak memory per archive size, and the largest archive's over the smallest's."""
     by_label = {run.label: run for run in runs}
-    for fmt in ("json", "html"):
-        a, b = by_label.get(f"{prefix}{small:,} {fmt}"), by_label.get(f"{prefix}{large:,} {fmt}")
-        if a and b:
-            print(f"{prefix or 'streamed '}{fmt}: peak tree PSS {large:,}/{small:,} = "
-                  f"{b.peak_pss_mb / a.peak_pss_mb:.2f}x, max RSS {b.max_rss_mb / a.max_rss_mb:.2f}x")
+    chosen = [(size, by_label[f"{prefix}{size:,} {fmt}"]) for size in sizes
+              if f"{prefix}{size:,} {fmt}" in by_label]
+    if len(chosen) < 2:
+        return
+    steps = ", ".join(f"{size:,}: {run.peak_pss_mb:.0f} MB" for size, run in chosen)
+    (small, first), (large, last) = chosen[0], chosen[-1]
+    print(f"{prefix or 'streamed '}{fmt} peak tree PSS {steps}; {large:,}/{small:,} = "
+          f"{last.peak_pss_mb / first.peak_pss_mb:.2f}x (max RSS of one process "
+          f"{last.max_rss_mb / first.max_rss_mb:.2f}x)")
 
 
 if __name__ == "__main__":
