@@ -154,11 +154,11 @@ def test_progress_bar_only_on_a_terminal(archive, capsys, monkeypatch):
 def test_report_keeps_previous_file_when_rendering_fails(archive, monkeypatch):
     Path("report.html").write_text("previous report")
 
-    def broken(result, stream):
-        stream.write("<html>half")
+    def broken(self, tally, fail_score=None):
+        self.stream.write("<html>half")
         raise RuntimeError("template bug")
 
-    monkeypatch.setattr(html_report, "render", broken)
+    monkeypatch.setattr(html_report.StreamWriter, "finish", broken)
     assert report("archive", "-o", "report.html", "-j", "1") == 3
     assert Path("report.html").read_text() == "previous report"
 

@@ -5,6 +5,7 @@ old file's permission bits, and then replaces the target with `os.replace` (atom
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -61,6 +62,39 @@ def write_text_atomic(path: Path, writer) -> None:
     buffer = io.StringIO()
     writer(buffer)
     write_bytes_atomic(path, buffer.getvalue().encode("utf-8", "backslashreplace"))
+
+
+@contextlib.contextmanager
+def open_text_atomic(path: Path):
+    """A UTF-8 text stream that replaces `path` atomically when the `with` block ends normally.
+
+    For reports too large to build in memory: text is written straight to a temporary file in
+    the same folder. On any exception (including Ctrl-C and SIGTERM) the temporary file is
+    removed and `path` is left as it was; after SIGKILL only a hidden `.NAME.*.storylint-tmp`
+    file can remain, never a partial report under the real name. Lone surrogates are written as
+    `\\udcXX`, as in `write_text_atomic`.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise WriteError(f"cannot write {path}: folder {folder} does not exist")
+    mode = _existing_mode(path)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".storylint-tmp", dir=folder)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException as exc:
+        _remove(temp)
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    _sync_folder(folder)
 
 
 def _existing_mode(path: Path) -> int:

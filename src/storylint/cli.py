@@ -415,9 +415,8 @@ def cmd_report(args) -> int:
     """`storylint report`: check an archive in parallel and write an HTML, JSON or CSV report."""
     import os
 
-    from storylint.batch import check_paths
     from storylint.engine import iter_story_paths
-    from storylint.report import render
+    from storylint.report.archive import write_report
 
     if not os.path.exists(args.archive):
         raise UsageError(f"archive not found: {args.archive}")
@@ -425,11 +424,15 @@ def cmd_report(args) -> int:
     if args.output:
         _check_output_folder(Path(args.output))
     linter = build_linter(args)
-    paths = list(iter_story_paths([args.archive], linter.config))
-    with _progress(len(paths), args.quiet) as bar:
-        result = check_paths(paths, linter, args.jobs, bar.update if bar else None)
-    _write(args.output, lambda stream: render(fmt, result, stream))
-    return result.exit_code()
+    paths = iter_story_paths([args.archive], linter.config)  # lazy: the archive is streamed
+
+    def count() -> int:  # a second walk, made only when a progress bar is shown
+        return sum(1 for _ in iter_story_paths([args.archive], linter.config))
+
+    with _progress(count, args.quiet) as bar, _output_stream(args.output) as stream:
+        tally = write_report(fmt, paths, linter, stream, args.jobs, bar.update if bar else None)
+    sys.stdout.flush()
+    return tally.exit_code()
 
 
 def _suffix_format(output: str | None) -> str | None:
@@ -445,8 +448,9 @@ def _check_output_folder(path: Path) -> None:
         raise WriteError(f"cannot write {path}: folder {folder} does not exist")
 
 
-def _progress(total: int, quiet: bool):
-    """A tqdm bar on stderr when it is a terminal; otherwise a context giving None."""
+def _progress(count, quiet: bool):
+    """A tqdm bar on stderr when it is a terminal (its total from `count()`, a walk of the
+    archive made only then); otherwise a context giving None."""
     import contextlib
 
     if quiet or not sys.stderr.isatty():
@@ -454,7 +458,21 @@ def _progress(total: int, quiet: bool):
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
-    return tqdm(total=total, unit="story", file=sys.stderr, dynamic_ncols=True, leave=False)
+    return tqdm(total=count(), unit="story", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+def _output_stream(output: str | None):
+    """A context giving the stream a report is written to: stdout, or a temporary file that
+    replaces `output` atomically only if the whole report was written."""
+    import contextlib
+
+    if output is not None:
+        from storylint.atomic import open_text_atomic
+
+        return open_text_atomic(Path(output))
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # odd file names never crash
+    return contextlib.nullcontext(sys.stdout)
 
 
 def _write(output: str | None, writer) -> None:

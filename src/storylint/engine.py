@@ -212,10 +212,12 @@ def iter_story_paths(paths: list[str], config: Config):
 
 
 def _walk(top: str, config: Config):
+    """Matching files in sorted order; a directory (or a link to one) named like a story is
+    yielded too, so it is reported (RELIABILITY 41) rather than skipped, and still walked."""
     for folder, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(
             os.path.join(folder, d), config))
-        for name in sorted(files):
+        for name in sorted(files + dirs):
             path = os.path.join(folder, name)
             if any(fnmatch(name, p) for p in config.include) and not _excluded(path, config):
                 yield path

@@ -29,8 +29,11 @@ WEIGHTS = "weights.f32"
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_WEIGHTS_BYTES = 64 << 20
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav", ".dill")
-_CACHE_LIMIT = 200_000  # words and boilerplate lines: small values, many repeats
-_TEXT_CACHE_LIMIT = 20_000  # analysed lines are big and rarely repeat outside boilerplate
+_CACHE_LIMIT = 200_000  # words: a news vocabulary levels off far below this
+# Whole lines (~1.3 KB per entry with their analysis) keep arriving in an archive of unique
+# stories: 200,000 of them would hold ~250 MB per worker process before a clear. Lines that
+# repeat (boilerplate, stock shot lines) are back in the cache right after a clear.
+_TEXT_CACHE_LIMIT = 10_000
 _DIGITS = re.compile(r"\d")
 
 
@@ -252,7 +255,7 @@ class LinearModel:
         dense = text.dense + F.context_values(ctx, segment, text)
         p = _sigmoid(self.intercept + hashed + sum(map(mul, self.dense_weights, dense)))
         if key is not None:
-            if len(self._boilerplate) > _CACHE_LIMIT:
+            if len(self._boilerplate) > _TEXT_CACHE_LIMIT:
                 self._boilerplate.clear()
             self._boilerplate[key] = p
         return p

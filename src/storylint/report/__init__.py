@@ -20,3 +20,9 @@ FORMATS = {
 def render(name: str, result, stream) -> None:
     """Write `result` to `stream` in the named format."""
     import_module(FORMATS[name]).render(result, stream)
+
+
+def stream_writer(name: str, stream):
+    """A writer for the named format that takes one FileReport at a time (`add(report)`) and
+    ends with `finish(tally)`; the formats `storylint report` writes (html, json, csv) have one."""
+    return import_module(FORMATS[name]).StreamWriter(stream)

@@ -27,11 +27,30 @@ def render(result, stream) -> None:
     stream.write(render_page(result))
 
 
+class StreamWriter:
+    """For `report` on a large archive: the page is drawn at the end from an ArchiveTally,
+    which keeps the counts and only the worst stories' details (never the whole archive)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def add(self, report) -> None:
+        """Nothing to write per story: the tally keeps what the page shows."""
+
+    def finish(self, tally, fail_score: float | None = None) -> None:
+        """Write the whole page."""
+        self.stream.write(page_from_data(tally.summary_data(project_root())))
+
+
 def render_page(result, root=None) -> str:
     """The report page as a string."""
+    return page_from_data(summarize(result, root or project_root()))
+
+
+def page_from_data(data: dict) -> str:
+    """The page for the plain data of `summary.summarize` (or `ArchiveTally.summary_data`)."""
     from markupsafe import Markup
 
-    data = summarize(result, root or project_root())
     css = _resource(STYLESHEET)
     page = _environment().get_template(TEMPLATE).render(
         version=__version__, css=Markup(css), csp=content_security_policy(css), **data,

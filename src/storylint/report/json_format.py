@@ -15,18 +15,60 @@ _UNSAFE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069
 
 def render(result, stream) -> None:
     """Write the whole run as one JSON object."""
-    text = json.dumps(to_document(result), indent=2, ensure_ascii=False)
-    stream.write(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    stream.write(_safe(json.dumps(to_document(result), indent=2, ensure_ascii=False)))
     stream.write("\n")
 
 
 def to_document(result) -> dict:
     """The run as plain data: version, tool, files with findings, summary."""
-    files = [{"path": r.path, "encoding": r.encoding,
-              "findings": [_finding(f) for f in r.findings], "score": r.score,
-              "breakdown": [_contribution(c) for c in r.breakdown]} for r in result.files]
-    return {"version": SCHEMA_VERSION, "tool": {"name": "storylint", "version": __version__},
-            "files": files, "summary": summary(result)}
+    return {"version": SCHEMA_VERSION, "tool": _tool(),
+            "files": [file_entry(r) for r in result.files], "summary": summary(result)}
+
+
+def file_entry(report) -> dict:
+    """One file of the document: path, encoding, findings, score and its breakdown."""
+    return {"path": report.path, "encoding": report.encoding,
+            "findings": [_finding(f) for f in report.findings], "score": report.score,
+            "breakdown": [_contribution(c) for c in report.breakdown]}
+
+
+class StreamWriter:
+    """The same document as `render`, byte for byte, written one file at a time (for `report`).
+
+    Only the file being written is held in memory; the summary, which follows the files, comes
+    from an `ArchiveTally` at the end.
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = False
+        head = {"version": SCHEMA_VERSION, "tool": _tool()}
+        stream.write(_dumps(head, 0)[:-2] + ',\n  "files": [')
+
+    def add(self, report) -> None:
+        """Write one file's entry."""
+        self.stream.write((",\n    " if self.started else "\n    ") + _dumps(file_entry(report), 4))
+        self.started = True
+
+    def finish(self, tally, fail_score: float | None = None) -> None:
+        """Close the file list and write the summary."""
+        close = "\n  ]" if self.started else "]"
+        self.stream.write(f'{close},\n  "summary": {_dumps(tally_summary(tally, fail_score), 2)}'
+                          "\n}\n")
+
+
+def _dumps(data, indent: int) -> str:
+    """`data` as indented JSON for nesting `indent` spaces deep (JSON strings hold no newline)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _safe(text.replace("\n", "\n" + " " * indent) if indent else text)
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _tool() -> dict:
+    return {"name": "storylint", "version": __version__}
 
 
 def _finding(finding) -> dict:
@@ -58,4 +100,16 @@ def summary(result) -> dict:
         "fail_score": result.fail_score,
         "max_score": max((r.score for r in result.files), default=0.0),
         "exit_code": result.exit_code(),
+    }
+
+
+def tally_summary(tally, fail_score: float | None = None) -> dict:
+    """`summary` for a run counted by an ArchiveTally."""
+    totals = tally.totals()
+    return {
+        "files": tally.files, "files_with_findings": tally.files_with_findings,
+        "findings": tally.findings, "by_severity": totals["by_severity"],
+        "by_rule": tally.findings_by_name(), "fail_level": str(tally.fail_level),
+        "fail_score": fail_score, "max_score": tally.top_score,
+        "exit_code": tally.exit_code(fail_score),
     }
