@@ -12,6 +12,7 @@ from storylint.training.confusables import (
     add_contractions,
     class_lifts,
     count_news,
+    learn_classes,
     model_counts,
     write_manifest,
     write_model,
@@ -53,6 +54,32 @@ def test_news_counts_add_pairs_edges_and_class_lifts():
     assert news.bigrams["<s> than"] == 15 and news.bigrams["its profits"] == 15
     lifts = class_lifts(news)
     assert lifts["right"]["its"]["~s"] > 1  # plural nouns follow "its"
+
+
+def test_learned_classes_group_words_by_their_neighbours():
+    nouns, verbs = ("cat", "dog", "cow", "hen"), ("sat", "ran", "slept", "ate")
+    text = [f"The {n} {v} here." for n in nouns for v in verbs] * 3
+    news = count_news(text, {"the"})
+    classes = learn_classes(news, {}, count=3)
+    assert len({classes[n] for n in nouns}) == 1 and len({classes[v] for v in verbs}) == 1
+    assert classes["cat"] != classes["sat"]
+
+
+def test_learned_classes_estimate_pairs_never_counted(tmp_path):
+    """"its" is followed by nouns in the news counts, so "its hen" (never counted) is
+    estimated higher than "its ran" although both words end in the same letters class-wise."""
+    nouns, verbs = ("cat", "dog", "cow", "hen"), ("sat", "ran", "slept", "ate")
+    text = [f"The {n} {v} here, its {n} {v} too." for n in nouns[:3] for v in verbs] * 10
+    text += [f"The {n} {v} here." for n in nouns for v in verbs] * 3
+    news = count_news(text, {"its", "it's"})
+    bigrams = {k: v for k, v in BIGRAMS.items() if v > 1000}  # a floor above the estimates
+    counts = model_counts(SETS, dict(UNIGRAMS), bigrams, news, class_count=4)
+    write_model(tmp_path, SETS, counts, [{"name": "test counts"}])
+    model = read_model(tmp_path).counts()
+    assert model.classes["hen"] == model.classes["cat"] != model.classes["ran"]
+    hen, seen = model.pair("its", "hen", "its", "right")
+    ran, _ = model.pair("its", "ran", "its", "right")
+    assert not seen and hen > ran
 
 
 def test_checksum_mismatch_is_refused(tmp_path):

@@ -137,6 +137,9 @@ class Counts:
         self.floor, self.scale = float(raw["floor"]), float(raw["scale"])
         self.total, self.default_unigram = float(raw["total"]), float(raw["default_unigram"])
         self.lifts = raw["lifts"]  # {"left"|"right": {member: {class: lift, "": unseen lift}}}
+        # learned word classes ({class: [words]} in the file), else suffix classes
+        self.classes = {word: cls for cls, words in raw.get("classes", {}).items()
+                        for word in words}
 
     @classmethod
     def parse(cls, data: bytes, path: Path, weights: list[float] | None = None) -> Counts:
@@ -163,7 +166,8 @@ class Counts:
         lifts = self.lifts[side].get(member)
         lift = 1.0
         if lifts:
-            lift = lifts.get(word_class(neighbour)) or lifts.get(coarse_class(neighbour), 1.0)
+            cls = self.classes.get(neighbour) or word_class(neighbour)
+            lift = lifts.get(cls) or lifts.get(coarse_class(neighbour), 1.0)
         guess = self.unigram(first) * self.unigram(second) * self.scale / self.total * lift
         return min(self.floor / 2, guess), False
 

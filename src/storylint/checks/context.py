@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 APOSTROPHES = "'\u2019"
-WINDOW_CHARS = 56
+WINDOW_CHARS = 100  # enough for an if-clause before a misused "then"
 # Punctuation that ends the clause a word's context is read from.
 CLAUSE_BREAKS = frozenset(".,;:!?()[]{}\"\u201c\u201d\u2026\u2014\u2013/")
 SENTENCE_BREAKS = frozenset(".!?:\"\u201c\u201d")
@@ -28,12 +28,14 @@ class Context:
 
     `opened` is the punctuation that starts the clause ("^" for the start of the line), or None
     when the window ran out first; `closed` likewise for the end ("$" for the end of the line).
+    `capital` tells whether the hit itself starts with a capital letter.
     """
 
     before: tuple[str, ...]
     after: tuple[str, ...]
     opened: str | None
     closed: str | None
+    capital: bool = False
 
     @property
     def sentence_start(self) -> bool:
@@ -109,7 +111,7 @@ def read_context(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> 
     right_to = min(len(line), end + limit)
     after, closed = _clause(_TOKEN.findall(normalize(line[end:right_to])),
                             "$" if right_to == len(line) else None)
-    return Context(tuple(reversed(before)), tuple(after), opened, closed)
+    return Context(tuple(reversed(before)), tuple(after), opened, closed, line[start].isupper())
 
 
 def _clause(tokens, edge: str | None) -> tuple[list[str], str | None]:
