@@ -132,11 +132,19 @@ def count_news(sentences, members: set[str]) -> NewsCounts:
 
 
 def _class_counts(tokens: Counter, classes: dict) -> Counter:
-    """Counts per neighbour class (fine and coarse) of a Counter of tokens."""
+    """Counts per neighbour class of a Counter of tokens: the learned class of a word that has
+    one; else its suffix class and, for a word long enough to have a suffix class, its coarse
+    class (suffix classes stand for the rare words the learned classes do not cover, so only
+    such words are counted in them)."""
     out = Counter()
     for token, count in tokens.items():
-        out[classes.get(token) or word_class(token)] += count
-        if token[0] != "<":
+        learned = classes.get(token)
+        if learned:
+            out[learned] += count
+            continue
+        cls = word_class(token)
+        out[cls] += count
+        if cls != token:
             out[coarse_class(token)] += count
     return out
 
