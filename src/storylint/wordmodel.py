@@ -31,6 +31,7 @@ FORMAT = "storylint-confusables"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MAX_MODEL_BYTES = 20 << 20
+SIDE_MEMO_SIZE = 100_000
 
 
 class ModelError(Exception):
@@ -137,6 +138,7 @@ class Counts:
         self.floor, self.scale = float(raw["floor"]), float(raw["scale"])
         self.total, self.default_unigram = float(raw["total"]), float(raw["default_unigram"])
         self.lifts = raw["lifts"]  # {"left"|"right": {member: {class: lift, "": unseen lift}}}
+        self._memo: dict = {}  # see `_side`
         # learned word classes ({class: [words]} in the file), else suffix classes
         self.classes = {word: cls for cls, words in raw.get("classes", {}).items()
                         for word in words}
@@ -174,17 +176,21 @@ class Counts:
     def compare(self, word: str, alternatives, left: str | None, right: str | None) -> Evidence:
         """The best alternative to `word` between `left` and `right` (None: nothing known)."""
         best = None
+        mine = self._parts(word, left, right)
         for alt in alternatives:
-            diff = self.features(word, alt, left, right)
+            diff = self.features(word, alt, left, right, mine)
             score = sum(w * f for w, f in zip(self.weights, diff))
             if best is None or score > best[0]:
                 best = (score, alt, score - self.weights[0] * diff[0])
         return Evidence(best[1], best[0], best[2], left, right)
 
-    def features(self, word: str, alt: str, left: str | None, right: str | None) -> list[float]:
+    def features(self, word: str, alt: str, left: str | None, right: str | None,
+                 mine=None) -> list[float]:
         """How much likelier `alt` is than `word`, split by kind of evidence (see FEATURES):
-        the prior, then per side the log ratio in the slot for how it was obtained."""
-        mine, theirs = self._parts(word, left, right), self._parts(alt, left, right)
+        the prior, then per side the log ratio in the slot for how it was obtained. `mine`:
+        `word`'s parts, when the caller has them already."""
+        mine = mine or self._parts(word, left, right)
+        theirs = self._parts(alt, left, right)
         out = [theirs[0] - mine[0]] + [0.0] * (len(FEATURES) - 1)
         for side, neighbour, index in (("left", left, 1), ("right", right, 2)):
             if neighbour is None:
@@ -197,12 +203,24 @@ class Counts:
 
     def _parts(self, cand: str, left: str | None, right: str | None):
         """log prior of cand, and per side (log P(neighbour | cand) + const, observed?)."""
-        prior = math.log(self.unigram(cand) * self.scale)
-        parts = [prior, (0.0, False), (0.0, False)]
-        if left is not None:
-            count, seen = self.pair(left, cand, cand, "left")
-            parts[1] = (math.log(count) - prior, seen)
-        if right is not None:
-            count, seen = self.pair(cand, right, cand, "right")
-            parts[2] = (math.log(count) - prior, seen)
-        return parts
+        return [self._side(cand, None, "prior"),
+                (0.0, False) if left is None else self._side(cand, left, "left"),
+                (0.0, False) if right is None else self._side(cand, right, "right")]
+
+    def _side(self, cand: str, neighbour: str | None, side: str):
+        """One part of `_parts`, memoised: neighbours recur far more often than whole contexts
+        (a word pair is scored once for every story it occurs in)."""
+        key = (cand, neighbour, side)
+        part = self._memo.get(key)
+        if part is None:
+            if len(self._memo) >= SIDE_MEMO_SIZE:
+                self._memo.clear()
+            prior = math.log(self.unigram(cand) * self.scale)
+            if side == "prior":
+                part = prior
+            else:
+                first, second = (neighbour, cand) if side == "left" else (cand, neighbour)
+                count, seen = self.pair(first, second, cand, side)
+                part = (math.log(count) - prior, seen)
+            self._memo[key] = part
+        return part

@@ -12,14 +12,7 @@ import re
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
-from storylint.checks.context import (
-    compile_finder,
-    find_words,
-    left_token,
-    normalize,
-    read_context,
-    right_token,
-)
+from storylint.checks.context import compile_finder, left_token, normalize, right_token, scan
 from storylint.checks.substitution import match_case
 from storylint.finding import Fix
 from storylint.schema import Field
@@ -64,7 +57,8 @@ def build(rule):
                                   "only", ("options", "sets", index))
             members[word] = normal
     check = _LikelyWord(members, compile_finder(members), opts, _protected(opts, members))
-    check.deferred = _deferred(rule) if opts["defer_to"] else None
+    if opts["defer_to"]:
+        check.share_scan(_deferred(rule))
     return check
 
 
@@ -121,11 +115,20 @@ class _LikelyWord:
         self.members, self.finder = members, finder
         self.protected = protected or {}
         self.deferred = None  # a curated check whose words this rule leaves alone
+        self.shared = None  # that check's finder: its scan of a story is shared with it
+        self.own = finder  # the finder for the words not in that scan
         self.model_name, self.min_ratio = opts["model"], float(opts["min_ratio"])
         self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
         self.model = None
         self.thresholds: dict[str, float] = {}
         self.memo: dict[tuple, object] = {}  # (word, left, right) -> Evidence; contexts repeat
+
+    def share_scan(self, curated) -> None:
+        """Leave the words `curated` (a `substitution` check) flags to it, and take the hits of
+        the words both look for from its scan: this rule then scans only for its other words."""
+        self.deferred, self.shared = curated, curated.finder
+        rest = set(self.members) - set(curated.finder.words)
+        self.own = compile_finder(rest) if rest else None
 
     def prepare(self) -> None:
         """Find the model, verify its checksum and that it covers every set (ModelError if not)."""
@@ -183,24 +186,30 @@ class _LikelyWord:
     def candidates(self, story, rule):
         """(start, end, word, other members, left token, right token, context) per candidate
         word (the curated rule's words included: see `defers`)."""
-        for index, (start, end) in enumerate(find_words(self.finder, story.text)):
+        for index, hit in enumerate(self.hits(story, rule)):
             if index >= MAX_CANDIDATES:
                 break  # a real story has dozens; this bounds pathological input
-            line, column = story.position(start)
-            section = story.section_at(line)
-            if not rule.applies_to(section.kind if section else None):
+            if not rule.applies_to(hit.kind):
                 continue
-            text = story.lines[line - 1]
-            ctx = read_context(text, column - 1, column - 1 + end - start)
-            word = story.text[start:end]
-            if self._skip(word, text, ctx):
+            ctx = hit.ctx
+            if self._skip(hit.word, hit.text, ctx):
                 continue
-            normal = normalize(word)
+            normal = hit.normal
             if normal in self.protected and any(p.match(ctx) is not None
                                                 for p in self.protected[normal]):
                 continue
             others = [w for w in self.members[normal] if w != normal]
-            yield start, end, normal, others, left_token(ctx), right_token(ctx), ctx
+            yield hit.start, hit.end, normal, others, left_token(ctx), right_token(ctx), ctx
+
+    def hits(self, story, rule) -> list:
+        """This rule's candidate words in the story. The words it shares with the curated rule
+        come from that rule's scan (shared through the story), the rest from a scan of its own,
+        so each word of the story is found and read once for both rules."""
+        if self.shared is None:
+            return scan(story, self.own, rule)
+        hits = [h for h in scan(story, self.shared, rule) if h.normal in self.members]
+        own = scan(story, self.own, rule) if self.own is not None else []
+        return sorted(hits + own, key=lambda h: h.start) if hits and own else hits or own
 
     def defers(self, story, hit) -> bool:
         """True when the curated rule named by `defer-to` reports this word itself (asked only

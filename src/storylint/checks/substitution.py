@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from storylint.checks import OptionError
 from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
-from storylint.checks.context import compile_finder, find_words, normalize, read_context
+from storylint.checks.context import compile_finder, normalize, scan
 from storylint.finding import Fix
 from storylint.schema import Field
 
@@ -67,20 +67,23 @@ class _Entry:
                             for i, p in enumerate(entry["unless_phrases"])]
 
     def context(self, ctx) -> str | None:
-        """The neighbouring words that make the suspect wrong, or None."""
-        before, after = ctx.before[::-1][:self.window], ctx.after[:self.window]
+        """The neighbouring words that make the suspect wrong, or None. The unless-rules,
+        which always win, are only read once some context has made the suspect wrong (most
+        entries do not match at all, so this is the cheap order)."""
+        before, after = ctx.back[:self.window], ctx.after[:self.window]
+        found = self.after.find(after) or self.before.find(before)
+        if not found:
+            for phrase in self.phrases:
+                found = phrase.match(ctx)
+                if found is not None:
+                    break
+        if found is None or found == "":
+            return None
         if self.not_after.find(after) or self.not_before.find(before):
             return None
         if any(p.match(ctx) is not None for p in self.not_phrases):
             return None
-        found = self.after.find(after) or self.before.find(before)
-        if found:
-            return found
-        for phrase in self.phrases:
-            words = phrase.match(ctx)
-            if words is not None:
-                return words
-        return None
+        return found
 
 
 class _Matcher:
@@ -142,7 +145,7 @@ class _Phrase:
         suspect capitalised: "higher in the U.K. than elsewhere" does not start a sentence."""
         if self.left[-1:] == ["^."] and not ctx.capital:
             return None
-        left = _walk(self.left, ctx.before[::-1], ctx.opened)
+        left = _walk(self.left, ctx.back, ctx.opened)
         if left is None:
             return None
         right = _walk(self.right, ctx.after, ctx.closed)
@@ -180,24 +183,15 @@ class _Substitution:
     def run(self, story, rule):
         """Report each suspect word whose neighbours show it is the wrong word."""
         findings = []
-        for start, end in find_words(self.finder, story.text):
-            finding = self._check(story, rule, start, end)
-            if finding is not None:
-                findings.append(finding)
+        for hit in scan(story, self.finder, rule):
+            if not rule.applies_to(hit.kind):
+                continue
+            found = self.match(hit.word, hit.text, hit.ctx)
+            if found:
+                findings.append(self._finding(story, rule, hit.start, hit.end, *found))
                 if len(findings) >= MAX_FINDINGS_PER_RULE:
                     break
         return findings
-
-    def _check(self, story, rule, start, end):
-        line, column = story.position(start)
-        section = story.section_at(line)
-        if not rule.applies_to(section.kind if section else None):
-            return None
-        text = story.lines[line - 1]
-        word = story.text[start:end]
-        ctx = read_context(text, column - 1, column - 1 + end - start)
-        found = self.match(word, text, ctx)
-        return self._finding(story, rule, start, end, *found) if found else None
 
     def match(self, word: str, line: str, ctx) -> tuple | None:
         """(entry, context words) when an entry flags `word` in this context, else None."""
