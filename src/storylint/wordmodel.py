@@ -119,8 +119,11 @@ class Evidence:
 
 def word_class(token: str) -> str:
     """The back-off class of a context token: its last three letters (short words and edge
-    tokens stand for themselves), a rough stand-in for part of speech."""
-    return token if len(token) <= 4 or token[0] == "<" else token[-3:]
+    tokens stand for themselves), a rough stand-in for part of speech; `<hyphen>` for a
+    hyphenated compound ("near-term", "long-awaited": modifiers inside a noun phrase)."""
+    if len(token) <= 4 or token[0] == "<":
+        return token
+    return "<hyphen>" if "-" in token else token[-3:]
 
 
 def coarse_class(token: str) -> str:

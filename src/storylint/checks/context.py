@@ -18,7 +18,9 @@ WINDOW_CHARS = 100  # enough for an if-clause before a misused "then"
 # Punctuation that ends the clause a word's context is read from.
 CLAUSE_BREAKS = frozenset(".,;:!?()[]{}\"\u201c\u201d\u2026\u2014\u2013/")
 SENTENCE_BREAKS = frozenset(".!?:\"\u201c\u201d")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+(?:[.,:]\d+)*%?|[^\w\s'\u2019-]"
+# A word (letters, joined by apostrophes or hyphens: "it's", "near-term"), a number, a symbol, or
+# a free-standing dash.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*|\d+(?:[.,:]\d+)*%?|[^\w\s'\u2019-]"
                     r"|(?<!\w)-+(?!\w)")
 
 

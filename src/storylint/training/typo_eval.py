@@ -335,38 +335,84 @@ def fit_weights(points: TuningPoints) -> list[float]:
 def choose_thresholds(clean: dict, errors: dict, occurrences: Counter, keys, budget: float,
                       floor: float, margin: float = 0.0) -> dict:
     """A ratio threshold per set that maximises caught errors for at most `budget` false alarms
-    in all: one Lagrange multiplier for every set; small sets share a pooled threshold. A clean
-    word scoring within `margin` (log) below a threshold counts as a false alarm too, so that
-    thresholds keep a distance from the development data they were chosen on."""
+    in all; small sets share a pooled threshold. A clean word scoring within `margin` (log)
+    below a threshold counts as a false alarm too, so that thresholds keep a distance from the
+    development data they were chosen on.
+
+    Each set's possible thresholds form a curve of (false alarms, caught errors); the budget is
+    spent greedily on the steps of the curves' upper hulls that catch the most errors per false
+    alarm. (One Lagrange multiplier for all sets, as before, picks the same kind of points but
+    can only move every set at once, so a small change in one big set could swing the
+    threshold of every other set.)"""
     groups = {k: [k] for k in keys if occurrences[k] >= SMALL_SET}
     groups["*small*"] = [k for k in keys if k not in groups]
-    points = {g: (sorted(v for k in ks for v in clean.get(k, ())),
-                  sorted(v for k in ks for v in errors.get(k, ()))) for g, ks in groups.items()}
-    chosen = {}
-    for penalty in (1000, 300, 100, 50, 30, 20, 15, 10, 7, 5, 3, 2, 1.5, 1):
-        trial = {g: _best_cut(*points[g], penalty, math.log(floor), margin) for g in groups}
-        if sum(alarms for _, alarms in trial.values()) > budget:
-            break
-        chosen = trial
-    if not chosen:
-        chosen = {g: (math.inf, 0) for g in groups}
-    return {k: round(math.exp(min(chosen[g][0], 50.0)), 1) for g, ks in groups.items()
+    steps, curves = [], {}
+    for group, members in groups.items():
+        curves[group] = _cuts(sorted(v for k in members for v in clean.get(k, ())),
+                              sorted(v for k in members for v in errors.get(k, ())),
+                              math.log(floor), margin)
+        for (a0, c0, _), (a1, c1, cut) in itertools.pairwise(_upper_hull(curves[group])):
+            steps.append(((c1 - c0) / (a1 - a0) if a1 > a0 else math.inf, group, a1, c1, cut))
+    chosen = {g: (0, 0, math.inf) for g in groups}  # (alarms, caught, log threshold)
+    spent, blocked = 0, set()
+    for _gain, group, alarms, caught, cut in sorted(steps, key=lambda s: -s[0]):
+        extra = alarms - chosen[group][0]
+        if group in blocked or spent + extra > budget:
+            blocked.add(group)  # a set's later steps need this one
+            continue
+        spent += extra
+        chosen[group] = (alarms, caught, cut)
+    _spend_rest(curves, chosen, budget - spent)
+    return {k: round(math.exp(min(chosen[g][2], 50.0)), 1) for g, ks in groups.items()
             for k in ks}
 
 
-def _best_cut(clean: list[float], errors: list[float], penalty: float, floor: float,
-              margin: float):
-    """(log threshold, false alarms) maximising caught errors - penalty * false alarms."""
-    best = (math.inf, 0, 0.0)
-    for cut in sorted(set(errors), reverse=True):
-        if cut < floor:
-            break
-        caught = len(errors) - _count_below(errors, cut)
-        alarms = len(clean) - _count_below(clean, cut - margin)
-        gain = caught - penalty * alarms
-        if gain > best[2]:
-            best = (cut, alarms, gain)
-    return best[0], best[1]
+def _spend_rest(curves: dict, chosen: dict, left: float) -> None:
+    """Spend what the hull steps left of the budget on the single move (off the hulls too)
+    that catches the most more errors, as long as one fits (in place)."""
+    while True:
+        best = None
+        for group, points in curves.items():
+            alarms, caught, _ = chosen[group]
+            for point in points:
+                extra, gain = point[0] - alarms, point[1] - caught
+                if 0 <= extra <= left and gain > 0 and (best is None or gain > best[0]):
+                    best = (gain, extra, group, point)
+        if best is None:
+            return
+        left -= best[1]
+        chosen[best[2]] = best[3]
+
+
+def _cuts(clean: list[float], errors: list[float], floor: float, margin: float) -> list:
+    """(false alarms, caught errors, log threshold) for each threshold worth trying: each error
+    score at or above the floor, highest first."""
+    out = []
+    for cut in sorted({e for e in errors if e >= floor}, reverse=True):
+        out.append((len(clean) - _count_below(clean, cut - margin),
+                    len(errors) - _count_below(errors, cut), cut))
+    return out
+
+
+def _upper_hull(points: list) -> list:
+    """The points of (alarms, caught, cut) on the upper concave hull, from (0, 0) rightwards:
+    the thresholds that catch the most errors for their false alarms."""
+    best: dict = {}
+    for alarms, caught, cut in points:  # per alarm count, the lowest cut catching the most
+        if alarms not in best or caught > best[alarms][1]:
+            best[alarms] = (alarms, caught, cut)
+    hull: list = [(0, 0, math.inf)]
+    for point in sorted(best.values()):
+        while len(hull) >= 2 and _turns_up(hull[-2], hull[-1], point):
+            hull.pop()
+        if not hull or point[1] > hull[-1][1]:
+            hull.append(point)
+    return hull
+
+
+def _turns_up(a, b, c) -> bool:
+    """True when b lies on or below the line from a to c."""
+    return (b[1] - a[1]) * (c[0] - a[0]) <= (c[1] - a[1]) * (b[0] - a[0])
 
 
 def cross_check(rules: Rules, dev: list[Sentence], known, settings) -> list[dict]:
