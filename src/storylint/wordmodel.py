@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FORMAT = "storylint-confusables"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lifts two places away, 11 weights
 MANIFEST = "manifest.json"
 MAX_MODEL_BYTES = 20 << 20
 SIDE_MEMO_SIZE = 100_000
@@ -98,7 +98,9 @@ def _check_manifest(manifest, path: Path) -> None:
 
 # Kinds of evidence, each with its own weight (fitted on development data; 1 = naive Bayes).
 FEATURES = ("prior", "left_edge", "left_both", "left_one", "left_none",
-            "right_edge", "right_both", "right_one", "right_none")
+            "right_edge", "right_both", "right_one", "right_none", "left_far", "right_far")
+# Neighbour positions with class lifts: next to the word, and two places away.
+SIDES = ("left", "right", "left2", "right2")
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ class Counts:
         try:
             raw = json.loads(gzip.decompress(data))
             counts = cls(raw, weights)
-            counts.lifts["left"], counts.lifts["right"]
+            for side in SIDES:
+                counts.lifts.setdefault(side, {})
             return counts
         except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: unreadable model data: {exc}") from None
@@ -176,22 +179,25 @@ class Counts:
         guess = self.unigram(first) * self.unigram(second) * self.scale / self.total * lift
         return min(self.floor / 2, guess), False
 
-    def compare(self, word: str, alternatives, left: str | None, right: str | None) -> Evidence:
-        """The best alternative to `word` between `left` and `right` (None: nothing known)."""
+    def compare(self, word: str, alternatives, left: str | None, right: str | None,
+                far: tuple = (None, None)) -> Evidence:
+        """The best alternative to `word` between `left` and `right` (None: nothing known);
+        `far`: the tokens two places left and right (see `context.far_tokens`)."""
         best = None
         mine = self._parts(word, left, right)
         for alt in alternatives:
-            diff = self.features(word, alt, left, right, mine)
+            diff = self.features(word, alt, left, right, mine, far)
             score = sum(w * f for w, f in zip(self.weights, diff))
             if best is None or score > best[0]:
                 best = (score, alt, score - self.weights[0] * diff[0])
         return Evidence(best[1], best[0], best[2], left, right)
 
     def features(self, word: str, alt: str, left: str | None, right: str | None,
-                 mine=None) -> list[float]:
+                 mine=None, far: tuple = (None, None)) -> list[float]:
         """How much likelier `alt` is than `word`, split by kind of evidence (see FEATURES):
-        the prior, then per side the log ratio in the slot for how it was obtained. `mine`:
-        `word`'s parts, when the caller has them already."""
+        the prior, then per side the log ratio in the slot for how it was obtained, then the
+        class evidence of the tokens two places away (`far`). `mine`: `word`'s parts, when the
+        caller has them already."""
         mine = mine or self._parts(word, left, right)
         theirs = self._parts(alt, left, right)
         out = [theirs[0] - mine[0]] + [0.0] * (len(FEATURES) - 1)
@@ -202,7 +208,23 @@ class Counts:
             kind = "edge" if neighbour[0] == "<" else ("both", "one", "one", "none")[
                 (not a_seen) + 2 * (not m_seen)]
             out[FEATURES.index(f"{side}_{kind}")] = a_log - m_log
+        for side, token, index in (("left2", far[0], -2), ("right2", far[1], -1)):
+            if token is not None:
+                out[index] = self._far(alt, token, side) - self._far(word, token, side)
         return out
+
+    def _far(self, cand: str, token: str, side: str) -> float:
+        """log lift of the class of the token two places away from `cand` (0: no evidence)."""
+        key = (cand, token, side)
+        part = self._memo.get(key)
+        if part is None:
+            lifts = self.lifts[side].get(cand)
+            part = 0.0
+            if lifts:
+                cls = self.classes.get(token) or word_class(token)
+                part = math.log(lifts.get(cls) or lifts.get(coarse_class(token), 1.0))
+            self._memo[key] = part
+        return part
 
     def _parts(self, cand: str, left: str | None, right: str | None):
         """log prior of cand, and per side (log P(neighbour | cand) + const, observed?)."""

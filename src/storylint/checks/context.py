@@ -269,6 +269,20 @@ def right_token(ctx: Context) -> str | None:
     return _edge(ctx.closed, "right")
 
 
+def far_tokens(ctx: Context) -> tuple[str | None, str | None]:
+    """The model tokens two places left and right of a hit: the word there, the clause edge
+    when the clause has only one word on that side, None when it has none (or ran out)."""
+    if len(ctx.before) >= 2:
+        left = model_token(ctx.before[-2])
+    else:
+        left = _edge(ctx.opened, "left") if ctx.before else None
+    if len(ctx.after) >= 2:
+        right = model_token(ctx.after[1])
+    else:
+        right = _edge(ctx.closed, "right") if ctx.after else None
+    return left, right
+
+
 def _edge(mark: str | None, side: str) -> str | None:
     if mark is None:
         return None

@@ -12,7 +12,14 @@ import re
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
-from storylint.checks.context import compile_finder, left_token, normalize, right_token, scan
+from storylint.checks.context import (
+    compile_finder,
+    far_tokens,
+    left_token,
+    normalize,
+    right_token,
+    scan,
+)
 from storylint.checks.substitution import match_case
 from storylint.finding import Fix
 from storylint.schema import Field
@@ -175,12 +182,13 @@ class _LikelyWord:
             if counts is None:
                 self.prepare()
                 counts = self.model.counts()
-            key = (hit[2], hit[4], hit[5])
+            far = far_tokens(hit[6])
+            key = (hit[2], hit[4], hit[5], far)
             evidence = self.memo.get(key)
             if evidence is None:
                 if len(self.memo) >= MEMO_SIZE:
                     self.memo.clear()
-                evidence = self.memo[key] = counts.compare(hit[2], hit[3], hit[4], hit[5])
+                evidence = self.memo[key] = counts.compare(hit[2], hit[3], hit[4], hit[5], far)
             yield hit, evidence
 
     def candidates(self, story, rule):

@@ -21,7 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from storylint.checks.context import model_clauses
-from storylint.wordmodel import FORMAT, FORMAT_VERSION, MANIFEST, coarse_class, word_class
+from storylint.wordmodel import FORMAT, FORMAT_VERSION, MANIFEST, SIDES, coarse_class, word_class
 
 SYMSPELL_DIR = "symspell-frequency-dictionaries"
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
@@ -114,7 +114,7 @@ def add_contractions(unigrams: dict, bigrams: dict, scale: float, wanted) -> Non
 def count_news(sentences, members: set[str]) -> NewsCounts:
     """Token counts, counts of pairs (all, and those that involve a member), and per member its
     neighbours, from sentences tokenised exactly as the check reads context."""
-    news = NewsCounts(Counter(), Counter(), {"left": {}, "right": {}})
+    news = NewsCounts(Counter(), Counter(), {side: {} for side in SIDES})
     for text in sentences:
         for clause in model_clauses(text):
             news.unigrams.update(t for t in clause if t is not None)
@@ -128,7 +128,19 @@ def count_news(sentences, members: set[str]) -> NewsCounts:
                     news.neighbours["left"].setdefault(second, Counter())[first] += 1
                 if first in members:
                     news.neighbours["right"].setdefault(first, Counter())[second] += 1
+            _count_far(clause, members, news.neighbours)
     return news
+
+
+def _count_far(clause: list, members: set[str], neighbours: dict) -> None:
+    """Per member, the tokens two places left and right in the clause (edges included)."""
+    for index, token in enumerate(clause):
+        if token not in members:
+            continue
+        if index >= 2 and clause[index - 2] is not None:
+            neighbours["left2"].setdefault(token, Counter())[clause[index - 2]] += 1
+        if index + 2 < len(clause) and clause[index + 2] is not None:
+            neighbours["right2"].setdefault(token, Counter())[clause[index + 2]] += 1
 
 
 def _class_counts(tokens: Counter, classes: dict) -> Counter:
@@ -254,7 +266,7 @@ def model_counts(sets: list[list[str]], unigrams: dict, bigrams: dict,
         "bigrams": dict(sorted(kept.items())),
         "floor": floor, "scale": round(scale, 3), "total": sum(unigrams.values()),
         "default_unigram": statistics.median(unigrams.values()),
-        "lifts": class_lifts(news, classes) if news is not None else {"left": {}, "right": {}},
+        "lifts": class_lifts(news, classes) if news is not None else {s: {} for s in SIDES},
         "classes": _by_class(classes),
     }
 

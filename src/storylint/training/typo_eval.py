@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from storylint.checks.context import find_words, normalize
+from storylint.checks.context import far_tokens, find_words, normalize
 from storylint.checks.likely_word import set_key
 from storylint.checks.substitution import match_case
 from storylint.story import Story
@@ -295,20 +295,20 @@ def tuning_points(rules: Rules, sentences: list[Sentence],
     for sentence in sentences:
         story = rules.story(sentence.text)
         for hit in check.candidates(story, rule):
-            start, end, word, others, left, right, _ = hit
+            start, end, word, others, left, right, ctx = hit
             key = rules.key_of(word)
             points.occurrences[key] += 1
             if not _known(known, sentence, start, end) and not check.defers(story, hit):
-                points.clean[key].append(np.array(
-                    [counts.features(word, alt, left, right) for alt in others]))
+                points.clean[key].append(np.array([counts.features(
+                    word, alt, left, right, far=far_tokens(ctx)) for alt in others]))
     for swap in make_swaps(sentences, rules.members, rules.finder):
         story = rules.story(swap.text)
         if any(f.fix.start == swap.start for f in rules.curated.check.run(story, rules.curated)):
             continue
-        for start, _, word, others, left, right, _ in check.candidates(story, rule):
+        for start, _, word, others, left, right, ctx in check.candidates(story, rule):
             if start == swap.start:
-                points.errors[swap.key].append(np.array(
-                    [counts.features(word, alt, left, right) for alt in others]))
+                points.errors[swap.key].append(np.array([counts.features(
+                    word, alt, left, right, far=far_tokens(ctx)) for alt in others]))
     return points
 
 
