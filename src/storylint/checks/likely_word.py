@@ -137,15 +137,16 @@ class _LikelyWord:
         rest = set(self.members) - set(curated.finder.words)
         self.own = compile_finder(rest) if rest else None
 
-    def prepare(self) -> None:
-        """Find the model, verify its checksum and that it covers every set (ModelError if not)."""
+    def prepare(self, folder=None) -> None:
+        """Find the model, verify its checksum and that it covers every set (ModelError if not).
+        `folder`: a model folder to use instead of the bundled one (the train-half check)."""
         from storylint.resources import data_dir
         from storylint.wordmodel import ModelError, read_model
 
-        if self.model is not None:
+        if self.model is not None and folder is None:
             return
         try:
-            folder = data_dir("models") / self.model_name
+            folder = folder or data_dir("models") / self.model_name
         except FileNotFoundError as exc:
             raise ModelError(str(exc)) from None
         model = read_model(folder)
@@ -158,6 +159,7 @@ class _LikelyWord:
         self.thresholds = {key: max(self.min_ratio, float(model.manifest["thresholds"].get(
             key, default))) for key in known}
         self.model = model
+        self.memo.clear()
 
     def run(self, story, rule):
         """Report candidates whose best alternative clears their set's threshold, unless the

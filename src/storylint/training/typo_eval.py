@@ -463,8 +463,17 @@ def run_action(args, config) -> int:
         from storylint.cli import UsageError
 
         raise UsageError("the shared data folder was not found; give --data DIR")
-    action = {"build": _build, "tune": _tune, "eval": _eval, "audit": _audit}[args.action]
+    action = {"build": _build, "tune": _tune, "eval": _eval, "audit": _audit,
+              "crossfit": _crossfit}[args.action]
     return action(args, config, data)
+
+
+def _crossfit(args, config, data: Path) -> int:
+    """The train-half check (see `training/typo_crossfit.py`)."""
+    from storylint.training.typo_crossfit import crossfit, format_crossfit
+
+    print(format_crossfit(crossfit(config, data)))
+    return 0
 
 
 def _build(args, config, data: Path) -> int:
