@@ -31,7 +31,7 @@ DEFAULT_THRESHOLD = 1000.0
 NEWS_DISCOUNT = 0.5
 LIFT_PSEUDO = 2.0
 LIFT_MIN_OCCURRENCES = 20
-CLASS_COUNT = 64  # learned word classes
+CLASS_COUNT = 128  # learned word classes
 CLASS_CONTEXT = 150  # the most frequent tokens, whose share among a word's neighbours is its profile
 CLASS_MIN_OBSERVATIONS = 5
 # contraction -> (the word it starts with, the verbs it stands for)
