@@ -141,3 +141,16 @@ def test_bad_statistical_options_are_refused(rules, change, problem):
                "defer_to": "", **change}
     with pytest.raises(OptionError, match=problem):
         build(SimpleNamespace(options=options, source=rule.source))
+
+
+def test_thresholds_are_per_direction_with_the_set_as_fallback(rules):
+    rule = rules["confusable-word-likely"]
+    check = type(rule.check)(rule.check.members, rule.check.finder, {
+        "model": "confusables", "min_ratio": 30.0, "skip_capitalized": True, "max_per_file": 5})
+    check.prepare()
+    manifest = check.model.manifest["thresholds"]
+    assert check.threshold("its", "it's") == max(30.0, manifest["its>it's"])
+    assert check.threshold("it's", "its") == max(30.0, manifest["it's>its"])
+    assert manifest["its|it's"] >= max(manifest["its>it's"], manifest["it's>its"])
+    del check.thresholds["its>it's"]
+    assert check.threshold("its", "it's") == check.thresholds["its|it's"]

@@ -71,6 +71,18 @@ def test_budget_goes_to_the_set_that_catches_most_per_false_alarm():
     assert math.log(chosen["a|b"]) == pytest.approx(3.0, abs=0.01)  # free gains are taken too
 
 
+def test_a_rare_direction_shares_its_sets_threshold_else_the_pool():
+    keys = {"a>b": "a|b", "b>a": "a|b", "c>d": "c|d", "d>c": "c|d"}
+    occurrences = Counter({"a>b": 500, "b>a": 5, "a|b": 505, "c>d": 20, "d>c": 20, "c|d": 40})
+    clean = {"a>b": [4.0], "b>a": [2.0, 6.0], "c>d": [1.0], "d>c": [1.0]}
+    errors = {"a>b": [5.0], "b>a": [3.0, 7.0], "c>d": [9.0], "d>c": [9.0]}
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=0, floor=1.0,
+                               group_of=keys)
+    assert math.log(chosen["a>b"]) == pytest.approx(5.0, abs=0.01)  # its own
+    assert math.log(chosen["b>a"]) == pytest.approx(7.0, abs=0.01)  # the set's: b>a and a|b
+    assert chosen["c>d"] == chosen["d>c"] and math.log(chosen["c>d"]) == pytest.approx(9.0)
+
+
 def test_a_set_steps_down_its_curve_in_order():
     keys = ["a|b"]
     clean = {"a|b": [2.5, 1.5]}

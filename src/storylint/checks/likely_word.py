@@ -156,8 +156,11 @@ class _LikelyWord:
             raise ModelError(f"model {folder} lacks the sets {', '.join(missing)}; rebuild it "
                              "with `storylint confusables build`")
         default = float(model.manifest.get("default_threshold", 1000.0))
-        self.thresholds = {key: max(self.min_ratio, float(model.manifest["thresholds"].get(
-            key, default))) for key in known}
+        chosen = model.manifest["thresholds"]
+        self.thresholds = {key: max(self.min_ratio, float(chosen.get(key, default)))
+                           for key in known}  # per set; per direction where tuned (`its>it's`)
+        self.thresholds.update({key: max(self.min_ratio, float(value))
+                                for key, value in chosen.items() if ">" in key})
         self.model = model
         self.memo.clear()
 
@@ -167,8 +170,8 @@ class _LikelyWord:
         findings = []
         for hit, evidence in self.scored(story, rule):
             start, end, normal = hit[:3]
-            if evidence.support <= 0 or \
-                    evidence.ratio < self.thresholds[set_key(self.members[normal])]:
+            if evidence.support <= 0 or evidence.ratio < self.threshold(normal,
+                                                                         evidence.alternative):
                 continue
             if self.defers(story, hit):
                 continue
@@ -176,6 +179,13 @@ class _LikelyWord:
             if len(findings) >= self.limit:
                 break
         return findings
+
+    def threshold(self, word: str, alternative: str) -> float:
+        """How many times likelier `alternative` must be to report `word`: the threshold tuned
+        for that direction ("they're" for "their" is easier to tell than "there"), else the
+        set's."""
+        found = self.thresholds.get(f"{word}>{alternative}")
+        return found if found is not None else self.thresholds[set_key(self.members[word])]
 
     def scored(self, story, rule):
         """(candidate, Evidence) for every candidate word in the rule's sections."""

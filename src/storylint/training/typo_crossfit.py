@@ -60,10 +60,10 @@ def _one_half(config, data: Path, counted: list[str], scored: list, dev: list, b
     from storylint.training.typo_eval import (
         THRESHOLD_MARGIN,
         Rules,
+        directions,
         fit_weights,
         load_known_errors,
         make_swaps,
-        set_key,
         tuning_points,
     )
 
@@ -82,10 +82,10 @@ def _one_half(config, data: Path, counted: list[str], scored: list, dev: list, b
     swaps = make_swaps(scored, rules.members, rules.finder)
     curated_caught = sum(_curated_flags(rules, swap.text, swap.start) for swap in swaps)
     curated_flags = sum(_curated_flags(rules, s.text) for s in scored)
-    keys = sorted({set_key(s) for s in rules.members.values()})
+    keys = directions(rules.members)
     rows = []
     for budget in budgets:
-        cuts = _thresholds(dev_clean, dev_errors, dev_points.occurrences, keys,
+        cuts = _thresholds(dev_clean, dev_errors, dev_points.sizes(rules.members), keys,
                            budget * len(dev) / 1000, check.min_ratio, THRESHOLD_MARGIN)
         rows.append(HalfResult(
             budget, len(scored), len(swaps),
@@ -97,7 +97,8 @@ def _one_half(config, data: Path, counted: list[str], scored: list, dev: list, b
 def _thresholds(clean, errors, occurrences, keys, budget, floor, margin) -> dict:
     from storylint.training.typo_eval import choose_thresholds
 
-    chosen = choose_thresholds(clean, errors, occurrences, keys, budget, floor, margin)
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget, floor, margin,
+                               group_of=keys)
     return {k: math.log(max(floor, v)) for k, v in chosen.items()}
 
 

@@ -31,7 +31,7 @@ from storylint.wordmodel import FEATURES
 
 CURATED_RULE, LIKELY_RULE = "confusable-word", "confusable-word-likely"
 MIN_WORDS, MAX_WORDS = 4, 80
-SMALL_SET = 100  # sets with fewer clean dev occurrences share one pooled threshold
+SMALL_SET = 100  # directions whose word occurs less often in dev share a pooled threshold
 FALSE_ALARM_BUDGET = 0.5  # per 1,000 dev sentences spent by the statistical rule when tuning
 THRESHOLD_MARGIN = 0.7  # log distance kept between a threshold and the clean dev words below it
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
@@ -256,32 +256,46 @@ def _round(value):
 
 @dataclass
 class TuningPoints:
-    """Per set, the evidence vectors (one per alternative) of clean candidates and of swapped
-    words the curated rule does not catch, plus how often each set occurs."""
+    """Per set, the written word, its alternatives and their evidence vectors (one per
+    alternative) of clean candidates and of swapped words the curated rule does not catch, plus
+    how often each word occurs as a candidate."""
 
     clean: dict
     errors: dict
     occurrences: Counter
 
     def scores(self, weights) -> tuple[dict, dict]:
-        """Per set, the best-alternative score of each candidate whose context favours a
-        change (support > 0), for clean words and for errors."""
+        """Per direction (`written>alternative`, the best alternative), the score of each
+        candidate whose context favours a change (support > 0), for clean words and for
+        errors."""
         import numpy as np
 
         w = np.asarray(weights)
         out = []
         for table in (self.clean, self.errors):
-            scored = {}
-            for key, items in table.items():
-                values = []
-                for vectors in items:
+            scored = defaultdict(list)
+            for items in table.values():
+                for word, others, vectors in items:
                     totals = vectors @ w
                     best = int(totals.argmax())
                     if totals[best] - w[0] * vectors[best, 0] > 0:
-                        values.append(float(totals[best]))
-                scored[key] = values
-            out.append(scored)
+                        scored[direction(word, others[best])].append(float(totals[best]))
+            out.append(dict(scored))
         return out[0], out[1]
+
+    def sizes(self, members: dict) -> Counter:
+        """Per direction, how often its written word occurs (how much data its threshold
+        would rest on); per set, how often its words occur."""
+        sizes = Counter({direction(w, a): self.occurrences[w] for w, words in members.items()
+                         for a in words if a != w})
+        sizes.update({set_key(words): sum(self.occurrences[w] for w in words)
+                      for words in set(members.values())})
+        return sizes
+
+
+def direction(word: str, alternative: str) -> str:
+    """The manifest key of a threshold for one direction of a set: `its>it's`."""
+    return f"{word}>{alternative}"
 
 
 def tuning_points(rules: Rules, sentences: list[Sentence],
@@ -296,19 +310,20 @@ def tuning_points(rules: Rules, sentences: list[Sentence],
         story = rules.story(sentence.text)
         for hit in check.candidates(story, rule):
             start, end, word, others, left, right, ctx = hit
-            key = rules.key_of(word)
-            points.occurrences[key] += 1
+            points.occurrences[word] += 1
             if not _known(known, sentence, start, end) and not check.defers(story, hit):
-                points.clean[key].append(np.array([counts.features(
-                    word, alt, left, right, far=far_tokens(ctx)) for alt in others]))
+                points.clean[rules.key_of(word)].append((word, tuple(others), np.array([
+                    counts.features(word, alt, left, right, far=far_tokens(ctx))
+                    for alt in others])))
     for swap in make_swaps(sentences, rules.members, rules.finder):
         story = rules.story(swap.text)
         if any(f.fix.start == swap.start for f in rules.curated.check.run(story, rules.curated)):
             continue
         for start, _, word, others, left, right, ctx in check.candidates(story, rule):
             if start == swap.start:
-                points.errors[swap.key].append(np.array([counts.features(
-                    word, alt, left, right, far=far_tokens(ctx)) for alt in others]))
+                points.errors[swap.key].append((word, tuple(others), np.array([
+                    counts.features(word, alt, left, right, far=far_tokens(ctx))
+                    for alt in others])))
     return points
 
 
@@ -320,11 +335,11 @@ def fit_weights(points: TuningPoints) -> list[float]:
 
     rows, labels = [], []
     for items in points.clean.values():
-        for vectors in items:
+        for _word, _others, vectors in items:
             rows.extend(vectors)
             labels.extend([0] * len(vectors))
     for items in points.errors.values():
-        for vectors in items:
+        for _word, _others, vectors in items:
             rows.append(vectors[int((vectors @ np.ones(vectors.shape[1])).argmax())])
             labels.append(1)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
@@ -332,20 +347,46 @@ def fit_weights(points: TuningPoints) -> list[float]:
     return [round(max(0.0, float(w)), 4) for w in model.coef_[0]]
 
 
+def directions(members: dict) -> dict[str, str]:
+    """Every direction of every set (`its>it's`, `it's>its`, ...) and the set it belongs to."""
+    return {direction(w, a): set_key(words) for w, words in sorted(members.items())
+            for a in words if a != w}
+
+
+def set_thresholds(chosen: dict, members: dict) -> dict:
+    """Per set, the highest of its directions' thresholds (what a reader that knows only set
+    thresholds should use), keyed like the sets."""
+    out: dict[str, float] = {}
+    for word, words in members.items():
+        for alt in words:
+            if alt != word:
+                key = set_key(words)
+                out[key] = max(out.get(key, 0.0), chosen[direction(word, alt)])
+    return out
+
+
 def choose_thresholds(clean: dict, errors: dict, occurrences: Counter, keys, budget: float,
-                      floor: float, margin: float = 0.0) -> dict:
-    """A ratio threshold per set that maximises caught errors for at most `budget` false alarms
-    in all; small sets share a pooled threshold. A clean word scoring within `margin` (log)
-    below a threshold counts as a false alarm too, so that thresholds keep a distance from the
-    development data they were chosen on.
+                      floor: float, margin: float = 0.0, group_of: dict | None = None) -> dict:
+    """A ratio threshold per key (set or direction) that maximises caught errors for at most
+    `budget` false alarms in all; a key with fewer than SMALL_SET occurrences shares the
+    threshold of its group (`group_of`: a direction's set) if that occurs often enough, else
+    one pooled threshold. A clean word scoring within `margin` (log) below a threshold counts
+    as a false alarm too, so that thresholds keep a distance from the development data they
+    were chosen on.
 
     Each set's possible thresholds form a curve of (false alarms, caught errors); the budget is
     spent greedily on the steps of the curves' upper hulls that catch the most errors per false
     alarm. (One Lagrange multiplier for all sets, as before, picks the same kind of points but
     can only move every set at once, so a small change in one big set could swing the
     threshold of every other set.)"""
-    groups = {k: [k] for k in keys if occurrences[k] >= SMALL_SET}
-    groups["*small*"] = [k for k in keys if k not in groups]
+    groups: dict[str, list] = {"*small*": []}
+    for key in keys:
+        group = (group_of or {}).get(key, "*small*")
+        if occurrences[key] >= SMALL_SET:
+            group = key
+        elif occurrences[group] < SMALL_SET:
+            group = "*small*"
+        groups.setdefault(group, []).append(key)
     steps, curves = [], {}
     for group, members in groups.items():
         curves[group] = _cuts(sorted(v for k in members for v in clean.get(k, ())),
@@ -415,39 +456,6 @@ def _turns_up(a, b, c) -> bool:
     return (b[1] - a[1]) * (c[0] - a[0]) <= (c[1] - a[1]) * (b[0] - a[0])
 
 
-def cross_check(rules: Rules, dev: list[Sentence], known, settings) -> list[dict]:
-    """Two-fold check inside the dev split: weights and thresholds chosen on one half, counted
-    on the other, for each (budget per 1,000 sentences, margin, fit weights?) setting; shows how
-    optimistic in-sample figures are without touching the held-out split."""
-    folds = [[s for s in dev if _fold(s) == f] for f in (0, 1)]
-    points = [tuning_points(rules, fold, known) for fold in folds]
-    keys = sorted({set_key(s) for s in rules.members.values()})
-    naive = [1.0] * len(points[0].clean[next(iter(points[0].clean))][0][0])
-    out = []
-    for budget, margin, fit in settings:
-        caught = alarms = errors = 0
-        for tune, test in ((0, 1), (1, 0)):
-            weights = fit_weights(points[tune]) if fit else naive
-            clean, errs = points[tune].scores(weights)
-            limit = budget * len(folds[tune]) / 1000
-            chosen = choose_thresholds(clean, errs, points[tune].occurrences, keys, limit,
-                                       rules.likely.check.min_ratio, margin)
-            t_clean, t_errs = points[test].scores(weights)
-            for key in keys:
-                cut = math.log(chosen[key])
-                alarms += sum(v >= cut for v in t_clean.get(key, ()))
-                caught += sum(v >= cut for v in t_errs.get(key, ()))
-            errors += sum(len(v) for v in points[test].errors.values())
-        out.append({"budget": budget, "margin": margin, "fit": fit, "alarms": alarms,
-                    "alarms_per_1000": round(1000 * alarms / len(dev), 3),
-                    "caught": caught, "of_errors": errors})
-    return out
-
-
-def _fold(sentence: Sentence) -> int:
-    return hashlib.sha1(f"fold/{sentence.source}/{sentence.doc_id}".encode()).digest()[0] % 2
-
-
 def _count_below(values: list[float], cut: float) -> int:
     from bisect import bisect_left
 
@@ -505,14 +513,17 @@ def _tune(args, config, data: Path) -> int:
     weights = fit_weights(points)
     clean, errors = points.scores(weights)
     budget = FALSE_ALARM_BUDGET * len(dev) / 1000
-    keys = sorted({set_key(s) for s in rules.members.values()})
     model = rules.likely.check.model
     manifest = dict(model.manifest)
     manifest["weights"] = weights
-    manifest["thresholds"] = choose_thresholds(clean, errors, points.occurrences, keys, budget,
-                                               rules.likely.check.min_ratio, THRESHOLD_MARGIN)
+    keys = directions(rules.members)
+    chosen = choose_thresholds(clean, errors, points.sizes(rules.members), keys, budget,
+                               rules.likely.check.min_ratio, THRESHOLD_MARGIN, group_of=keys)
+    manifest["thresholds"] = {**set_thresholds(chosen, rules.members), **chosen}
     manifest["tuning"] = {"split": "dev", "sentences": len(dev), "false_alarm_budget": budget,
-                          "small_set_below": SMALL_SET, "margin": THRESHOLD_MARGIN}
+                          "small_direction_below": SMALL_SET, "margin": THRESHOLD_MARGIN,
+                          "thresholds": "per direction (written>alternative); per set: the "
+                                        "highest of its directions"}
     write_manifest(model.folder, manifest)
     report = evaluate(Rules(config), dev, known=known)
     manifest["metrics"] = {"dev": {k: report[k] for k in ("overall", "curated", "other")}}
