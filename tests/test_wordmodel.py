@@ -48,6 +48,15 @@ def test_contractions_are_derived_from_their_expansions():
     assert bigrams["it's a"] > 0 and "it's own" not in bigrams
 
 
+def test_contractions_take_their_left_neighbours_from_subject_pronouns():
+    unigrams = {**UNIGRAMS, "he": 20_000_000, "she": 10_000_000, "sold": 1_000_000,
+                "said": 5_000_000}
+    bigrams = {**BIGRAMS, "sold it": 50_000_000, "said he": 80_000_000}
+    add_contractions(unigrams, bigrams, 30.0, {"it's"})
+    assert "sold it's" not in bigrams  # "it" after "sold" is an object, never "it is"
+    assert bigrams["said it's"] == round(80_000_000 * unigrams["it's"] / 30_000_000)
+
+
 def test_news_counts_add_pairs_edges_and_class_lifts():
     news = count_news(["Than he left.", "Its profits rose, its shares fell."] * 15,
                       {"than", "its"})

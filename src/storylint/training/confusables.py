@@ -40,6 +40,10 @@ CONTRACTIONS = {
     "who's": ("who", ("is", "has")), "there's": ("there", ("is", "has")),
     "we're": ("we", ("are",)), "let's": ("let", ("us",)),
 }
+# What comes before a contraction is what comes before a subject: "it" and "you" are objects as
+# often ("sold it", "for you"), which would make "sold it's" look common; "he"/"she" and "we"/
+# "they" are subjects only, so their left neighbours stand in.
+SUBJECT_LIKE = {"it's": ("he", "she"), "you're": ("we", "they")}
 
 
 @dataclass(frozen=True)
@@ -106,9 +110,12 @@ def add_contractions(unigrams: dict, bigrams: dict, scale: float, wanted) -> Non
             for second, count in right_index.get(verb, ()):
                 key = f"{word} {second}"
                 bigrams[key] = bigrams.get(key, 0) + round(joint * count / (scale * unigrams[verb]))
-        share = total / (scale * unigrams[head])
-        for first, count in left_index.get(head, ()):
-            bigrams[f"{first} {word}"] = round(count * share)
+        subjects = [h for h in SUBJECT_LIKE.get(word, ()) if h in unigrams] or [head]
+        share = unigrams[word] / sum(unigrams[h] for h in subjects)
+        for subject in subjects:
+            for first, count in left_index.get(subject, ()):
+                key = f"{first} {word}"
+                bigrams[key] = bigrams.get(key, 0) + round(count * share)
 
 
 def count_news(sentences, members: set[str]) -> NewsCounts:
