@@ -154,3 +154,21 @@ def test_thresholds_are_per_direction_with_the_set_as_fallback(rules):
     assert manifest["its|it's"] >= max(manifest["its>it's"], manifest["it's>its"])
     del check.thresholds["its>it's"]
     assert check.threshold("its", "it's") == check.thresholds["its|it's"]
+
+
+@pytest.mark.parametrize("text, word, inside", [
+    ("a morale-boosting win", "morale", True),
+    ("the US-lead war", "lead", True),
+    ("a lead - and then", "lead", False),
+    ("morale, boosting", "morale", False),
+    ("-lead", "lead", False),
+])
+def test_words_inside_hyphenated_compounds_are_not_statistical_candidates(text, word, inside):
+    from storylint.checks.likely_word import in_compound
+
+    start = text.index(word)
+    assert in_compound(text, start, start + len(word)) is inside
+
+
+def test_statistical_rule_leaves_compounds_to_the_curated_rule(rules):
+    assert _run(rules["confusable-word-likely"], "Ulster clung on for a morale-boosting win.") == []

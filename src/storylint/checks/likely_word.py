@@ -212,7 +212,8 @@ class _LikelyWord:
             if not rule.applies_to(hit.kind):
                 continue
             ctx = hit.ctx
-            if self._skip(hit.word, hit.text, ctx):
+            if self._skip(hit.word, hit.text, ctx) or in_compound(hit.text, hit.column - 1,
+                                                                  hit.column - 1 + len(hit.word)):
                 continue
             normal = hit.normal
             if normal in self.protected and any(p.match(ctx) is not None
@@ -255,6 +256,13 @@ class _LikelyWord:
         return make_finding(rule, story, start, end, params, fix=fix,
                             score=round(1 - 1 / (1 + evidence.ratio), 4),
                             source="model")
+
+
+def in_compound(line: str, start: int, end: int) -> bool:
+    """True when line[start:end] is part of a hyphenated compound ("morale-boosting"): the
+    model counts a compound as one token, so it has no pairs for its parts."""
+    return (start > 1 and line[start - 1] == "-" and line[start - 2].isalpha()) or \
+        (end + 1 < len(line) and line[end] == "-" and line[end + 1].isalpha())
 
 
 def _times(ratio: float) -> str:
