@@ -166,3 +166,26 @@ def test_cli_reports_a_broken_model_with_exit_2(tmp_path, monkeypatch, capsys):
 def test_news_counts_do_not_pair_words_across_symbols():
     news = count_news(["Shares rose 5% & then fell, then 3 rose"], {"then"})
     assert news.bigrams == Counter({"then fell": 1, "<c> then": 1, "then <num>": 1})
+
+
+def test_compare_scores_equal_the_weighted_features_of_the_shipped_model():
+    """`compare` sums the evidence term by term for speed; it must equal the weighted feature
+    vector that the weights were fitted on, for every kind of neighbour (edge, counted, unseen)."""
+    import itertools
+    import math
+    from pathlib import Path
+
+    counts = read_model(Path(__file__).parents[1] / "models" / "confusables").counts()
+    words = ["than", "then", "its", "it's", "their", "there", "led", "lead", "affect", "effect"]
+    neighbours = [None, "<s>", "</s>", "more", "the", "is", "by", "zzqx", "own", "been"]
+    checked = 0
+    for word, alt, left, right in itertools.product(words, words, neighbours, neighbours):
+        if word == alt:
+            continue
+        far = (left and "said", right and "company")
+        expected = sum(w * f for w, f in zip(counts.weights,
+                                             counts.features(word, alt, left, right, far=far)))
+        evidence = counts.compare(word, [alt], left, right, far)
+        assert math.isclose(evidence.log_ratio, expected, rel_tol=1e-12, abs_tol=1e-12)
+        checked += 1
+    assert checked == 90 * 100
