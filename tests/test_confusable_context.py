@@ -111,6 +111,22 @@ PHRASE_CASES = [
      "Than he left.", [("Than", "Then")]),
     ({"word": "than", "suggest": "then", "phrases": ["_ *ed the"]},
      "Shares than reversed the gains.", [("than", "then")]),
+    ({"word": "than", "suggest": "then", "phrases": ["^. _"]},
+     "Prices fell. Than they rose.", [("Than", "Then")]),
+    ({"word": "than", "suggest": "then", "phrases": ["^. _"]},
+     "Prices were higher in the U.K. than in France.", []),  # no capital: not a sentence
+    ({"word": "than", "suggest": "then", "phrases": ["^. _"]},
+     "Prices fell, than they rose.", []),
+    ({"word": "than", "suggest": "then", "phrases": ["^, _"]},
+     "If prices fall, than they will rise.", [("than", "then")]),
+    ({"word": "than", "suggest": "then", "phrases": ["^, _"]},
+     "Prices fell. Than they rose.", []),
+    ({"word": "then", "suggest": "than", "phrases": ["more ... _"]},
+     "He ate more of the very many cakes on the plate then she did.", [("then", "than")]),
+    ({"word": "then", "suggest": "than", "phrases": ["more .. _"]},
+     "He ate more of the very many cakes on the plate then she did.", []),
+    ({"word": "then", "suggest": "than", "phrases": ["more ... _"]},
+     "He ate more, then she did.", []),
     ({"word": "steak", "suggest": "stake", "preceded-by": ["<num>"]},
      "It bought a 20 steak.", [("steak", "stake")]),
     ({"word": "lighting", "suggest": "lightning", "followed-by": ["blitz*"], "window": 2},
@@ -121,6 +137,22 @@ PHRASE_CASES = [
 @pytest.mark.parametrize("entry, text, expected", PHRASE_CASES)
 def test_context_patterns(entry, text, expected):
     assert _flags(_rule([entry]), text) == expected
+
+
+def test_messages_name_the_anchor_word_or_the_edge():
+    rule = _rule([{"word": "then", "suggest": "than", "phrases": ["more ... _"]}])
+    [finding] = rule.check.run(Story("He ate more of the cakes then she did.", "t"), rule)
+    assert finding.message.startswith("'then' next to 'more';")
+    rule = _rule([{"word": "than", "suggest": "then", "phrases": ["^. _"]}])
+    [finding] = rule.check.run(Story("Than she left.", "t"), rule)
+    assert finding.message.startswith("'Than' next to 'the start of the sentence';")
+
+
+def test_unless_any_words_before_wins():
+    rule = _rule([{"word": "then", "suggest": "than", "phrases": ["more .. .. _"],
+                   "unless-phrases": ["if ... _"]}])
+    assert _flags(rule, "Sales were more robust then they were.") == [("then", "than")]
+    assert _flags(rule, "If sales were much more robust then they would be happy.") == []
 
 
 def test_unless_rules_win_over_context():
@@ -152,6 +184,7 @@ def test_finding_names_word_suggestion_and_context():
     ({"word": "lead", "suggest": "led"}, "needs followed-by"),
     ({"word": "lead", "suggest": "led", "phrases": ["_ by _"]}, "exactly one `_`"),
     ({"word": "lead", "suggest": "led", "phrases": ["_ ^ by"]}, "own side"),
+    ({"word": "than", "suggest": "then", "phrases": ["_ ^. he"]}, "own side"),
 ])
 def test_bad_entries_are_refused(entry, problem):
     with pytest.raises(OptionError, match=problem):

@@ -141,3 +141,34 @@ def test_bad_statistical_options_are_refused(rules, change, problem):
                "defer_to": "", **change}
     with pytest.raises(OptionError, match=problem):
         build(SimpleNamespace(options=options, source=rule.source))
+
+
+def test_thresholds_are_per_direction_with_the_set_as_fallback(rules):
+    rule = rules["confusable-word-likely"]
+    check = type(rule.check)(rule.check.members, rule.check.finder, {
+        "model": "confusables", "min_ratio": 30.0, "skip_capitalized": True, "max_per_file": 5})
+    check.prepare()
+    manifest = check.model.manifest["thresholds"]
+    assert check.threshold("its", "it's") == max(30.0, manifest["its>it's"])
+    assert check.threshold("it's", "its") == max(30.0, manifest["it's>its"])
+    assert manifest["its|it's"] >= max(manifest["its>it's"], manifest["it's>its"])
+    del check.thresholds["its>it's"]
+    assert check.threshold("its", "it's") == check.thresholds["its|it's"]
+
+
+@pytest.mark.parametrize("text, word, inside", [
+    ("a morale-boosting win", "morale", True),
+    ("the US-lead war", "lead", True),
+    ("a lead - and then", "lead", False),
+    ("morale, boosting", "morale", False),
+    ("-lead", "lead", False),
+])
+def test_words_inside_hyphenated_compounds_are_not_statistical_candidates(text, word, inside):
+    from storylint.checks.likely_word import in_compound
+
+    start = text.index(word)
+    assert in_compound(text, start, start + len(word)) is inside
+
+
+def test_statistical_rule_leaves_compounds_to_the_curated_rule(rules):
+    assert _run(rules["confusable-word-likely"], "Ulster clung on for a morale-boosting win.") == []

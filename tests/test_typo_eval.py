@@ -11,7 +11,6 @@ from storylint.checks.context import compile_finder
 from storylint.training.typo_eval import (
     KnownError,
     Sentence,
-    _best_cut,
     choose_thresholds,
     load_known_errors,
     make_swaps,
@@ -49,13 +48,48 @@ def test_known_error_covers_only_its_own_occurrence():
     assert not error.covers(Sentence("bbc-news", "x/2", text, "dev"), first, first + 4)
 
 
-def test_best_cut_trades_caught_errors_against_false_alarms():
-    clean = sorted([0.5, 1.0, 2.9])
-    errors = sorted([1.5, 3.0, 3.5, 4.0, 5.0])
-    cut, alarms = _best_cut(clean, errors, penalty=10, floor=math.log(2), margin=0.0)
-    assert (cut, alarms) == (3.0, 0)
-    cut, alarms = _best_cut(clean, errors, penalty=10, floor=math.log(2), margin=0.5)
-    assert (cut, alarms) == (3.5, 0)  # 3.0 is within the margin of the clean 2.9
+def test_thresholds_trade_caught_errors_against_false_alarms():
+    keys = ["a|b"]
+    clean = {"a|b": [0.5, 1.0, 2.9]}
+    errors = {"a|b": [1.5, 3.0, 3.5, 4.0, 5.0]}
+    occurrences = Counter({"a|b": 200})
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=0, floor=2.0)
+    assert math.log(chosen["a|b"]) == pytest.approx(3.0, abs=0.01)  # just above the clean 2.9
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=0, floor=2.0, margin=0.5)
+    assert math.log(chosen["a|b"]) == pytest.approx(3.5, abs=0.01)  # 3.0 is within the margin
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=1, floor=2.0)
+    assert math.log(chosen["a|b"]) == pytest.approx(1.5, abs=0.01)  # one alarm buys one error
+
+
+def test_budget_goes_to_the_set_that_catches_most_per_false_alarm():
+    keys = ["a|b", "c|d"]
+    clean = {"a|b": [2.0] * 1, "c|d": [2.0] * 1}
+    errors = {"a|b": [3.0, 1.0], "c|d": [3.0] + [1.0] * 20}
+    occurrences = Counter({"a|b": 500, "c|d": 500})
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=1, floor=1.0)
+    assert chosen["c|d"] == pytest.approx(math.e, rel=0.01)  # 20 more errors for one alarm
+    assert math.log(chosen["a|b"]) == pytest.approx(3.0, abs=0.01)  # free gains are taken too
+
+
+def test_a_rare_direction_shares_its_sets_threshold_else_the_pool():
+    keys = {"a>b": "a|b", "b>a": "a|b", "c>d": "c|d", "d>c": "c|d"}
+    occurrences = Counter({"a>b": 500, "b>a": 5, "a|b": 505, "c>d": 20, "d>c": 20, "c|d": 40})
+    clean = {"a>b": [4.0], "b>a": [2.0, 6.0], "c>d": [1.0], "d>c": [1.0]}
+    errors = {"a>b": [5.0], "b>a": [3.0, 7.0], "c>d": [9.0], "d>c": [9.0]}
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=0, floor=1.0,
+                               group_of=keys)
+    assert math.log(chosen["a>b"]) == pytest.approx(5.0, abs=0.01)  # its own
+    assert math.log(chosen["b>a"]) == pytest.approx(7.0, abs=0.01)  # the set's: b>a and a|b
+    assert chosen["c>d"] == chosen["d>c"] and math.log(chosen["c>d"]) == pytest.approx(9.0)
+
+
+def test_a_set_steps_down_its_curve_in_order():
+    keys = ["a|b"]
+    clean = {"a|b": [2.5, 1.5]}
+    errors = {"a|b": [3.0, 2.0, 1.0] + [1.0] * 10}
+    occurrences = Counter({"a|b": 500})
+    chosen = choose_thresholds(clean, errors, occurrences, keys, budget=1, floor=1.0)
+    assert math.log(chosen["a|b"]) == pytest.approx(2.0, abs=0.01)  # not 1.0: that costs 2
 
 
 def test_small_sets_share_one_threshold_and_budget_is_respected():

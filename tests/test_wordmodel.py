@@ -12,6 +12,7 @@ from storylint.training.confusables import (
     add_contractions,
     class_lifts,
     count_news,
+    learn_classes,
     model_counts,
     write_manifest,
     write_model,
@@ -47,12 +48,47 @@ def test_contractions_are_derived_from_their_expansions():
     assert bigrams["it's a"] > 0 and "it's own" not in bigrams
 
 
+def test_contractions_take_their_left_neighbours_from_subject_pronouns():
+    unigrams = {**UNIGRAMS, "he": 20_000_000, "she": 10_000_000, "sold": 1_000_000,
+                "said": 5_000_000}
+    bigrams = {**BIGRAMS, "sold it": 50_000_000, "said he": 80_000_000}
+    add_contractions(unigrams, bigrams, 30.0, {"it's"})
+    assert "sold it's" not in bigrams  # "it" after "sold" is an object, never "it is"
+    assert bigrams["said it's"] == round(80_000_000 * unigrams["it's"] / 30_000_000)
+
+
 def test_news_counts_add_pairs_edges_and_class_lifts():
     news = count_news(["Than he left.", "Its profits rose, its shares fell."] * 15,
                       {"than", "its"})
     assert news.bigrams["<s> than"] == 15 and news.bigrams["its profits"] == 15
     lifts = class_lifts(news)
     assert lifts["right"]["its"]["~s"] > 1  # plural nouns follow "its"
+
+
+def test_learned_classes_group_words_by_their_neighbours():
+    nouns, verbs = ("cat", "dog", "cow", "hen"), ("sat", "ran", "slept", "ate")
+    text = [f"The {n} {v} here." for n in nouns for v in verbs] * 3
+    news = count_news(text, {"the"})
+    classes = learn_classes(news, {}, count=3)
+    assert len({classes[n] for n in nouns}) == 1 and len({classes[v] for v in verbs}) == 1
+    assert classes["cat"] != classes["sat"]
+
+
+def test_learned_classes_estimate_pairs_never_counted(tmp_path):
+    """"its" is followed by nouns in the news counts, so "its hen" (never counted) is
+    estimated higher than "its ran" although both words end in the same letters class-wise."""
+    nouns, verbs = ("cat", "dog", "cow", "hen"), ("sat", "ran", "slept", "ate")
+    text = [f"The {n} {v} here, its {n} {v} too." for n in nouns[:3] for v in verbs] * 10
+    text += [f"The {n} {v} here." for n in nouns for v in verbs] * 3
+    news = count_news(text, {"its", "it's"})
+    bigrams = {k: v for k, v in BIGRAMS.items() if v > 1000}  # a floor above the estimates
+    counts = model_counts(SETS, dict(UNIGRAMS), bigrams, news, class_count=4)
+    write_model(tmp_path, SETS, counts, [{"name": "test counts"}])
+    model = read_model(tmp_path).counts()
+    assert model.classes["hen"] == model.classes["cat"] != model.classes["ran"]
+    hen, seen = model.pair("its", "hen", "its", "right")
+    ran, _ = model.pair("its", "ran", "its", "right")
+    assert not seen and hen > ran
 
 
 def test_checksum_mismatch_is_refused(tmp_path):
@@ -130,3 +166,26 @@ def test_cli_reports_a_broken_model_with_exit_2(tmp_path, monkeypatch, capsys):
 def test_news_counts_do_not_pair_words_across_symbols():
     news = count_news(["Shares rose 5% & then fell, then 3 rose"], {"then"})
     assert news.bigrams == Counter({"then fell": 1, "<c> then": 1, "then <num>": 1})
+
+
+def test_compare_scores_equal_the_weighted_features_of_the_shipped_model():
+    """`compare` sums the evidence term by term for speed; it must equal the weighted feature
+    vector that the weights were fitted on, for every kind of neighbour (edge, counted, unseen)."""
+    import itertools
+    import math
+    from pathlib import Path
+
+    counts = read_model(Path(__file__).parents[1] / "models" / "confusables").counts()
+    words = ["than", "then", "its", "it's", "their", "there", "led", "lead", "affect", "effect"]
+    neighbours = [None, "<s>", "</s>", "more", "the", "is", "by", "zzqx", "own", "been"]
+    checked = 0
+    for word, alt, left, right in itertools.product(words, words, neighbours, neighbours):
+        if word == alt:
+            continue
+        far = (left and "said", right and "company")
+        expected = sum(w * f for w, f in zip(counts.weights,
+                                             counts.features(word, alt, left, right, far=far)))
+        evidence = counts.compare(word, [alt], left, right, far)
+        assert math.isclose(evidence.log_ratio, expected, rel_tol=1e-12, abs_tol=1e-12)
+        checked += 1
+    assert checked == 90 * 100

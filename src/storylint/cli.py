@@ -248,8 +248,9 @@ def _add_confusables(sub) -> None:
                        "weights and per-set thresholds on the development split; eval: "
                        "precision/recall and false alarms on the held-out split (news sentences "
                        "in ../shared/data); audit: list the flags on clean sentences as TSV for "
-                       "labelling once rules and model are frozen.")
-    p.add_argument("action", choices=("build", "tune", "eval", "audit"))
+                       "labelling once rules and model are frozen; crossfit: the train-half "
+                       "check (counts from one half of train, figures on the other).")
+    p.add_argument("action", choices=("build", "tune", "eval", "audit", "crossfit"))
     p.add_argument("--data", metavar="DIR", help="the shared data folder (default: ../shared/data)")
     p.add_argument("--split", choices=("train", "dev", "held-out"), default=None,
                    help="eval only: which split to report (default: held-out)")

@@ -93,6 +93,7 @@ class Story:
         self.line_starts = starts
         self.sections: tuple[Section, ...] = tuple(parse_sections(self.lines, fmt))
         self._line_section: list[Section | None] | None = None
+        self.memo: dict = {}  # derived data that checks share, computed once per story
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset into the text."""

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FORMAT = "storylint-confusables"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lifts two places away, 11 weights
 MANIFEST = "manifest.json"
 MAX_MODEL_BYTES = 20 << 20
+SIDE_MEMO_SIZE = 100_000
 
 
 class ModelError(Exception):
@@ -97,7 +98,12 @@ def _check_manifest(manifest, path: Path) -> None:
 
 # Kinds of evidence, each with its own weight (fitted on development data; 1 = naive Bayes).
 FEATURES = ("prior", "left_edge", "left_both", "left_one", "left_none",
-            "right_edge", "right_both", "right_one", "right_none")
+            "right_edge", "right_both", "right_one", "right_none", "left_far", "right_far")
+# The slot of a left-side feature by (alternative's pair counted?, written word's counted?);
+# the right side's is 4 further on (see FEATURES).
+_SLOTS = {(True, True): 2, (True, False): 3, (False, True): 3, (False, False): 4}
+# Neighbour positions with class lifts: next to the word, and two places away.
+SIDES = ("left", "right", "left2", "right2")
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,11 @@ class Evidence:
 
 def word_class(token: str) -> str:
     """The back-off class of a context token: its last three letters (short words and edge
-    tokens stand for themselves), a rough stand-in for part of speech."""
-    return token if len(token) <= 4 or token[0] == "<" else token[-3:]
+    tokens stand for themselves), a rough stand-in for part of speech; `<hyphen>` for a
+    hyphenated compound ("near-term", "long-awaited": modifiers inside a noun phrase)."""
+    if len(token) <= 4 or token[0] == "<":
+        return token
+    return "<hyphen>" if "-" in token else token[-3:]
 
 
 def coarse_class(token: str) -> str:
@@ -137,6 +146,10 @@ class Counts:
         self.floor, self.scale = float(raw["floor"]), float(raw["scale"])
         self.total, self.default_unigram = float(raw["total"]), float(raw["default_unigram"])
         self.lifts = raw["lifts"]  # {"left"|"right": {member: {class: lift, "": unseen lift}}}
+        self._memo: dict = {}  # see `_side`
+        # learned word classes ({class: [words]} in the file), else suffix classes
+        self.classes = {word: cls for cls, words in raw.get("classes", {}).items()
+                        for word in words}
 
     @classmethod
     def parse(cls, data: bytes, path: Path, weights: list[float] | None = None) -> Counts:
@@ -144,7 +157,8 @@ class Counts:
         try:
             raw = json.loads(gzip.decompress(data))
             counts = cls(raw, weights)
-            counts.lifts["left"], counts.lifts["right"]
+            for side in SIDES:
+                counts.lifts.setdefault(side, {})
             return counts
         except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: unreadable model data: {exc}") from None
@@ -163,24 +177,50 @@ class Counts:
         lifts = self.lifts[side].get(member)
         lift = 1.0
         if lifts:
-            lift = lifts.get(word_class(neighbour)) or lifts.get(coarse_class(neighbour), 1.0)
+            cls = self.classes.get(neighbour) or word_class(neighbour)
+            lift = lifts.get(cls) or lifts.get(coarse_class(neighbour), 1.0)
         guess = self.unigram(first) * self.unigram(second) * self.scale / self.total * lift
         return min(self.floor / 2, guess), False
 
-    def compare(self, word: str, alternatives, left: str | None, right: str | None) -> Evidence:
-        """The best alternative to `word` between `left` and `right` (None: nothing known)."""
+    def compare(self, word: str, alternatives, left: str | None, right: str | None,
+                far: tuple = (None, None)) -> Evidence:
+        """The best alternative to `word` between `left` and `right` (None: nothing known);
+        `far`: the tokens two places left and right (see `context.far_tokens`).
+
+        The weighted sum of `features`, computed term by term (the hot path of the rule: the
+        same sum in the same order, without building the vector)."""
+        w, side = self.weights, self._side
+        mine = self._parts(word, left, right)
+        far_mine = [self._far(word, t, s) if t is not None else 0.0
+                    for t, s in zip(far, ("left2", "right2"))]
         best = None
         for alt in alternatives:
-            diff = self.features(word, alt, left, right)
-            score = sum(w * f for w, f in zip(self.weights, diff))
+            prior = w[0] * (side(alt, None, "prior") - mine[0])
+            score = prior
+            if left is not None:
+                a_log, a_seen = side(alt, left, "left")
+                slot = 1 if left[0] == "<" else _SLOTS[a_seen, mine[1][1]]
+                score += w[slot] * (a_log - mine[1][0])
+            if right is not None:
+                a_log, a_seen = side(alt, right, "right")
+                slot = 5 if right[0] == "<" else 4 + _SLOTS[a_seen, mine[2][1]]
+                score += w[slot] * (a_log - mine[2][0])
+            for index, token, name, own in ((9, far[0], "left2", far_mine[0]),
+                                            (10, far[1], "right2", far_mine[1])):
+                if token is not None:
+                    score += w[index] * (self._far(alt, token, name) - own)
             if best is None or score > best[0]:
-                best = (score, alt, score - self.weights[0] * diff[0])
+                best = (score, alt, score - prior)
         return Evidence(best[1], best[0], best[2], left, right)
 
-    def features(self, word: str, alt: str, left: str | None, right: str | None) -> list[float]:
+    def features(self, word: str, alt: str, left: str | None, right: str | None,
+                 mine=None, far: tuple = (None, None)) -> list[float]:
         """How much likelier `alt` is than `word`, split by kind of evidence (see FEATURES):
-        the prior, then per side the log ratio in the slot for how it was obtained."""
-        mine, theirs = self._parts(word, left, right), self._parts(alt, left, right)
+        the prior, then per side the log ratio in the slot for how it was obtained, then the
+        class evidence of the tokens two places away (`far`). `mine`: `word`'s parts, when the
+        caller has them already."""
+        mine = mine or self._parts(word, left, right)
+        theirs = self._parts(alt, left, right)
         out = [theirs[0] - mine[0]] + [0.0] * (len(FEATURES) - 1)
         for side, neighbour, index in (("left", left, 1), ("right", right, 2)):
             if neighbour is None:
@@ -189,16 +229,44 @@ class Counts:
             kind = "edge" if neighbour[0] == "<" else ("both", "one", "one", "none")[
                 (not a_seen) + 2 * (not m_seen)]
             out[FEATURES.index(f"{side}_{kind}")] = a_log - m_log
+        for side, token, index in (("left2", far[0], -2), ("right2", far[1], -1)):
+            if token is not None:
+                out[index] = self._far(alt, token, side) - self._far(word, token, side)
         return out
+
+    def _far(self, cand: str, token: str, side: str) -> float:
+        """log lift of the class of the token two places away from `cand` (0: no evidence)."""
+        key = (cand, token, side)
+        part = self._memo.get(key)
+        if part is None:
+            lifts = self.lifts[side].get(cand)
+            part = 0.0
+            if lifts:
+                cls = self.classes.get(token) or word_class(token)
+                part = math.log(lifts.get(cls) or lifts.get(coarse_class(token), 1.0))
+            self._memo[key] = part
+        return part
 
     def _parts(self, cand: str, left: str | None, right: str | None):
         """log prior of cand, and per side (log P(neighbour | cand) + const, observed?)."""
-        prior = math.log(self.unigram(cand) * self.scale)
-        parts = [prior, (0.0, False), (0.0, False)]
-        if left is not None:
-            count, seen = self.pair(left, cand, cand, "left")
-            parts[1] = (math.log(count) - prior, seen)
-        if right is not None:
-            count, seen = self.pair(cand, right, cand, "right")
-            parts[2] = (math.log(count) - prior, seen)
-        return parts
+        return [self._side(cand, None, "prior"),
+                (0.0, False) if left is None else self._side(cand, left, "left"),
+                (0.0, False) if right is None else self._side(cand, right, "right")]
+
+    def _side(self, cand: str, neighbour: str | None, side: str):
+        """One part of `_parts`, memoised: neighbours recur far more often than whole contexts
+        (a word pair is scored once for every story it occurs in)."""
+        key = (cand, neighbour, side)
+        part = self._memo.get(key)
+        if part is None:
+            if len(self._memo) >= SIDE_MEMO_SIZE:
+                self._memo.clear()
+            prior = math.log(self.unigram(cand) * self.scale)
+            if side == "prior":
+                part = prior
+            else:
+                first, second = (neighbour, cand) if side == "left" else (cand, neighbour)
+                count, seen = self.pair(first, second, cand, side)
+                part = (math.log(count) - prior, seen)
+            self._memo[key] = part
+        return part

@@ -10,30 +10,35 @@ Strike action" does not pair "lighting" with "strike".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 APOSTROPHES = "'\u2019"
-WINDOW_CHARS = 56
+WINDOW_CHARS = 100  # enough for an if-clause before a misused "then"
 # Punctuation that ends the clause a word's context is read from.
 CLAUSE_BREAKS = frozenset(".,;:!?()[]{}\"\u201c\u201d\u2026\u2014\u2013/")
 SENTENCE_BREAKS = frozenset(".!?:\"\u201c\u201d")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+(?:[.,:]\d+)*%?|[^\w\s'\u2019-]"
+# A word (letters, joined by apostrophes or hyphens: "it's", "near-term"), a number, a symbol, or
+# a free-standing dash.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*|\d+(?:[.,:]\d+)*%?|[^\w\s'\u2019-]"
                     r"|(?<!\w)-+(?!\w)")
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """Lower-cased words before and after a hit in its clause (nearest last / nearest first).
 
     `opened` is the punctuation that starts the clause ("^" for the start of the line), or None
     when the window ran out first; `closed` likewise for the end ("$" for the end of the line).
+    `capital` tells whether the hit itself starts with a capital letter. A named tuple: one is
+    built for every candidate word, and a tuple is the cheapest immutable record to build.
     """
 
     before: tuple[str, ...]
     after: tuple[str, ...]
     opened: str | None
     closed: str | None
+    capital: bool = False
+    back: tuple[str, ...] = ()  # `before` nearest first, as matching reads it
 
     @property
     def sentence_start(self) -> bool:
@@ -61,7 +66,9 @@ class Finder:
                                 for ch in word)
                         for word in sorted(words, key=lambda w: (-len(w), w))]
         self.words = tuple(words)
+        self.key = ("confusable-words", frozenset(words))  # stories cache scans under this
         self.compiled = compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True)
+        self._match = _raw_matcher(self.compiled)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every occurrence, as character offsets into `text`.
@@ -70,15 +77,41 @@ class Finder:
         offsets for `str` input: measured 3x slower); byte offsets are turned into character
         offsets only for the hits, and not at all for ASCII text."""
         data = text.encode("utf-8")
+        spans = self._byte_spans(data)
         if len(data) == len(text):
-            return [m.span() for m in self.compiled.finditer(data)]
-        spans, char, byte = [], 0, 0
-        for match in self.compiled.finditer(data):
-            start, end = match.span()
+            return spans
+        out, char, byte = [], 0, 0
+        for start, end in spans:
             char += len(data[byte:start].decode("utf-8"))
             byte = start
-            spans.append((char, char + len(data[start:end].decode("utf-8"))))
+            out.append((char, char + len(data[start:end].decode("utf-8"))))
+        return out
+
+    def _byte_spans(self, data: bytes) -> list[tuple[int, int]]:
+        if self._match is None:
+            return [m.span() for m in self.compiled.finditer(data)]
+        spans, pos, end = [], 0, len(data)
+        while pos < end:
+            span = self._match(data, pos, end)
+            if span[0] < 0:
+                break
+            spans.append(span)
+            pos = span[1]  # never empty: every alternative is a whole word
         return spans
+
+
+def _raw_matcher(compiled):
+    """A function (data, pos, end) -> the byte span of the next match ((-1, -1) when none),
+    calling google-re2's C++ binding directly: its Python wrapper builds a match object per hit,
+    which cost more than the scan itself (measured 2x the whole scan). None when the binding
+    is not there (another google-re2 version); the wrapper's `finditer` is used then."""
+    try:
+        regexp, unanchored = compiled._regexp, type(compiled._regexp).Anchor.UNANCHORED
+        if regexp.Match(unanchored, b"", 0, 0)[0] != (-1, -1):
+            return None
+    except (AttributeError, TypeError):
+        return None
+    return lambda data, pos, end: regexp.Match(unanchored, data, pos, end)[0]
 
 
 def find_words(finder: Finder, text: str):
@@ -91,6 +124,62 @@ def find_words(finder: Finder, text: str):
         yield start, end
 
 
+class Hit:
+    """A candidate word in a story: where it is, its line and section, and (read on first use)
+    its clause context. Both confusable-word rules get the same Hit objects for the words they
+    share, so the work per word is done once per story."""
+
+    __slots__ = ("start", "end", "word", "normal", "line", "column", "text", "kind", "_ctx")
+
+    def __init__(self, story, start: int, end: int):
+        self.start, self.end = start, end
+        self.word = story.text[start:end]
+        self.normal = normalize(self.word)
+        self.line, self.column = story.position(start)
+        self.text = story.lines[self.line - 1]
+        section = story.section_at(self.line)
+        self.kind = section.kind if section else None
+        self._ctx = None
+
+    @property
+    def ctx(self) -> Context:
+        """The clause around the word (see `read_context`)."""
+        if self._ctx is None:
+            col = self.column - 1
+            self._ctx = read_context(self.text, col, col + self.end - self.start)
+        return self._ctx
+
+
+def scan(story, finder: Finder, rule=None) -> list[Hit]:
+    """The hits of `finder`'s words in the story (in the stretch from the first to the last
+    section `rule` reads), found once per story, word list and stretch: rules that look for the
+    same words share the scan and its hits (kept in `story.memo`)."""
+    start, end = _reach(story, rule)
+    key = (finder.key, start, end)
+    hits = story.memo.get(key)
+    if hits is None:
+        hits = story.memo[key] = [Hit(story, start + s, start + e) for s, e in
+                                  find_words(finder, story.text[start:end])]
+    return hits
+
+
+def _reach(story, rule) -> tuple[int, int]:
+    """Offsets from the start of the first to the end of the last section the rule reads (the
+    whole text for no rule): a story's licensing boilerplate is not scanned for words that
+    rules reading only the headline, shots and body would then skip."""
+    if rule is None or "all" in rule.sections:
+        return 0, len(story.text)
+    key = ("reach", rule.sections)
+    reach = story.memo.get(key)
+    if reach is None:
+        read = [s for s in story.sections if rule.applies_to(s.kind)]
+        last = read[-1].end_line - 1 if read else 0
+        reach = story.memo[key] = (story.line_starts[read[0].start_line - 1],
+                                   story.line_starts[last] + len(story.lines[last])) \
+            if read else (0, 0)
+    return reach
+
+
 def _joined(char: str) -> bool:
     return char.isalnum() or char == "_"
 
@@ -100,26 +189,62 @@ def read_context(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> 
     """The clause around line[start:end]: its words and the punctuation that bounds it.
 
     Memoised (a pure function of its arguments): both confusable-word rules read the context
-    of the words they share, and a line's hash is computed once per string."""
+    of the words they share, and a line's hash is computed once per string. Words are read
+    outwards from the hit and only up to the clause's edge."""
     left_from = max(0, start - limit)
-    left = _TOKEN.findall(normalize(line[left_from:start]))
-    if left_from and left and line[left_from].isalnum() and line[left_from - 1].isalnum():
-        left = left[1:]  # the window cut a word in two
-    before, opened = _clause(reversed(left), "^" if left_from == 0 else None)
+    cut = left_from > 0 and line[left_from].isalnum() and line[left_from - 1].isalnum()
+    before, opened = _left_clause(normalize(line[left_from:start]).split(), cut)
+    if opened is None and left_from == 0:
+        opened = "^"
     right_to = min(len(line), end + limit)
-    after, closed = _clause(_TOKEN.findall(normalize(line[end:right_to])),
-                            "$" if right_to == len(line) else None)
-    return Context(tuple(reversed(before)), tuple(after), opened, closed)
+    after, closed = _right_clause(normalize(line[end:right_to]).split())
+    if closed is None and right_to == len(line):
+        closed = "$"
+    back = tuple(before)
+    return Context(back[::-1], tuple(after), opened, closed, line[start].isupper(), back)
 
 
-def _clause(tokens, edge: str | None) -> tuple[list[str], str | None]:
-    """Words (already normalised) up to the first clause break, and that break (else `edge`)."""
+# Tokenising is `_TOKEN.findall` chunk by chunk (no token spans whitespace, so the tokens are the
+# same), from the hit outwards, stopping at the clause's edge; a chunk that is a plain word, or a
+# plain word and one punctuation mark, needs no regex. This is the hot path of both rules.
+_MARKS = frozenset(",.;:!?")
+
+
+def _right_clause(chunks: list[str]) -> tuple[list[str], str | None]:
+    """Words of the chunks up to the first clause break, and that break (None: none)."""
     words = []
-    for token in tokens:
-        if token in CLAUSE_BREAKS or token[0] == "-":
-            return words, token[0]
-        words.append(token)
-    return words, edge
+    for chunk in chunks:
+        if chunk.isalpha():
+            words.append(chunk)
+            continue
+        if chunk[-1] in _MARKS and chunk[:-1].isalpha():
+            words.append(chunk[:-1])
+            return words, chunk[-1]
+        for token in _TOKEN.findall(chunk):
+            if token in CLAUSE_BREAKS or token[0] == "-":
+                return words, token[0]
+            words.append(token)
+    return words, None
+
+
+def _left_clause(chunks: list[str], cut: bool) -> tuple[list[str], str | None]:
+    """Words of the chunks, last first, back to the nearest clause break, and that break; with
+    `cut`, the first token is left out (a word cut in two by the window's edge)."""
+    words = []
+    for index in range(len(chunks) - 1, -1, -1):
+        chunk = chunks[index]
+        if index or not cut:
+            if chunk.isalpha():
+                words.append(chunk)
+                continue
+            if chunk[-1] in _MARKS and chunk[:-1].isalpha():
+                return words, chunk[-1]
+        tokens = _TOKEN.findall(chunk)
+        for token in reversed(tokens[1:] if index == 0 and cut else tokens):
+            if token in CLAUSE_BREAKS or token[0] == "-":
+                return words, token[0]
+            words.append(token)
+    return words, None
 
 
 def model_token(word: str) -> str | None:
@@ -142,6 +267,20 @@ def right_token(ctx: Context) -> str | None:
     if ctx.after:
         return model_token(ctx.after[0])
     return _edge(ctx.closed, "right")
+
+
+def far_tokens(ctx: Context) -> tuple[str | None, str | None]:
+    """The model tokens two places left and right of a hit: the word there, the clause edge
+    when the clause has only one word on that side, None when it has none (or ran out)."""
+    if len(ctx.before) >= 2:
+        left = model_token(ctx.before[-2])
+    else:
+        left = _edge(ctx.opened, "left") if ctx.before else None
+    if len(ctx.after) >= 2:
+        right = model_token(ctx.after[1])
+    else:
+        right = _edge(ctx.closed, "right") if ctx.after else None
+    return left, right
 
 
 def _edge(mark: str | None, side: str) -> str | None:

@@ -14,11 +14,11 @@ from storylint.checks import OptionError
 from storylint.checks.base import make_finding
 from storylint.checks.context import (
     compile_finder,
-    find_words,
+    far_tokens,
     left_token,
     normalize,
-    read_context,
     right_token,
+    scan,
 )
 from storylint.checks.substitution import match_case
 from storylint.finding import Fix
@@ -64,7 +64,8 @@ def build(rule):
                                   "only", ("options", "sets", index))
             members[word] = normal
     check = _LikelyWord(members, compile_finder(members), opts, _protected(opts, members))
-    check.deferred = _deferred(rule) if opts["defer_to"] else None
+    if opts["defer_to"]:
+        check.share_scan(_deferred(rule))
     return check
 
 
@@ -113,21 +114,31 @@ class _LikelyWord:
         self.members, self.finder = members, finder
         self.protected = protected or {}
         self.deferred = None  # a curated check whose words this rule leaves alone
+        self.shared = None  # that check's finder: its scan of a story is shared with it
+        self.own = finder  # the finder for the words not in that scan
         self.model_name, self.min_ratio = opts["model"], float(opts["min_ratio"])
         self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
         self.model = None
         self.thresholds: dict[str, float] = {}
         self.memo: dict[tuple, object] = {}  # (word, left, right) -> Evidence; contexts repeat
 
-    def prepare(self) -> None:
-        """Find the model, verify its checksum and that it covers every set (ModelError if not)."""
+    def share_scan(self, curated) -> None:
+        """Leave the words `curated` (a `substitution` check) flags to it, and take the hits of
+        the words both look for from its scan: this rule then scans only for its other words."""
+        self.deferred, self.shared = curated, curated.finder
+        rest = set(self.members) - set(curated.finder.words)
+        self.own = compile_finder(rest) if rest else None
+
+    def prepare(self, folder=None) -> None:
+        """Find the model, verify its checksum and that it covers every set (ModelError if not).
+        `folder`: a model folder to use instead of the bundled one (the train-half check)."""
         from storylint.resources import data_dir
         from storylint.wordmodel import ModelError, read_model
 
-        if self.model is not None:
+        if self.model is not None and folder is None:
             return
         try:
-            folder = data_dir("models") / self.model_name
+            folder = folder or data_dir("models") / self.model_name
         except FileNotFoundError as exc:
             raise ModelError(str(exc)) from None
         model = read_model(folder)
@@ -137,9 +148,13 @@ class _LikelyWord:
             raise ModelError(f"model {folder} lacks the sets {', '.join(missing)}; rebuild it "
                              "with `storylint confusables build`")
         default = float(model.manifest.get("default_threshold", 1000.0))
-        self.thresholds = {key: max(self.min_ratio, float(model.manifest["thresholds"].get(
-            key, default))) for key in known}
+        chosen = model.manifest["thresholds"]
+        self.thresholds = {key: max(self.min_ratio, float(chosen.get(key, default)))
+                           for key in known}  # per set; per direction where tuned (`its>it's`)
+        self.thresholds.update({key: max(self.min_ratio, float(value))
+                                for key, value in chosen.items() if ">" in key})
         self.model = model
+        self.memo.clear()
 
     def run(self, story, rule):
         """Report candidates whose best alternative clears their set's threshold, unless the
@@ -147,8 +162,8 @@ class _LikelyWord:
         findings = []
         for hit, evidence in self.scored(story, rule):
             start, end, normal = hit[:3]
-            if evidence.support <= 0 or \
-                    evidence.ratio < self.thresholds[set_key(self.members[normal])]:
+            if evidence.support <= 0 or evidence.ratio < self.threshold(normal,
+                                                                         evidence.alternative):
                 continue
             if self.defers(story, hit):
                 continue
@@ -157,6 +172,13 @@ class _LikelyWord:
                 break
         return findings
 
+    def threshold(self, word: str, alternative: str) -> float:
+        """How many times likelier `alternative` must be to report `word`: the threshold tuned
+        for that direction ("they're" for "their" is easier to tell than "there"), else the
+        set's."""
+        found = self.thresholds.get(f"{word}>{alternative}")
+        return found if found is not None else self.thresholds[set_key(self.members[word])]
+
     def scored(self, story, rule):
         """(candidate, Evidence) for every candidate word in the rule's sections."""
         counts = None
@@ -164,35 +186,43 @@ class _LikelyWord:
             if counts is None:
                 self.prepare()
                 counts = self.model.counts()
-            key = (hit[2], hit[4], hit[5])
+            far = far_tokens(hit[6])
+            key = (hit[2], hit[4], hit[5], far)
             evidence = self.memo.get(key)
             if evidence is None:
                 if len(self.memo) >= MEMO_SIZE:
                     self.memo.clear()
-                evidence = self.memo[key] = counts.compare(hit[2], hit[3], hit[4], hit[5])
+                evidence = self.memo[key] = counts.compare(hit[2], hit[3], hit[4], hit[5], far)
             yield hit, evidence
 
     def candidates(self, story, rule):
         """(start, end, word, other members, left token, right token, context) per candidate
         word (the curated rule's words included: see `defers`)."""
-        for index, (start, end) in enumerate(find_words(self.finder, story.text)):
+        for index, hit in enumerate(self.hits(story, rule)):
             if index >= MAX_CANDIDATES:
                 break  # a real story has dozens; this bounds pathological input
-            line, column = story.position(start)
-            section = story.section_at(line)
-            if not rule.applies_to(section.kind if section else None):
+            if not rule.applies_to(hit.kind):
                 continue
-            text = story.lines[line - 1]
-            ctx = read_context(text, column - 1, column - 1 + end - start)
-            word = story.text[start:end]
-            if self._skip(word, text, ctx):
+            ctx = hit.ctx
+            if self._skip(hit.word, hit.text, ctx) or in_compound(hit.text, hit.column - 1,
+                                                                  hit.column - 1 + len(hit.word)):
                 continue
-            normal = normalize(word)
+            normal = hit.normal
             if normal in self.protected and any(p.match(ctx) is not None
                                                 for p in self.protected[normal]):
                 continue
             others = [w for w in self.members[normal] if w != normal]
-            yield start, end, normal, others, left_token(ctx), right_token(ctx), ctx
+            yield hit.start, hit.end, normal, others, left_token(ctx), right_token(ctx), ctx
+
+    def hits(self, story, rule) -> list:
+        """This rule's candidate words in the story. The words it shares with the curated rule
+        come from that rule's scan (shared through the story), the rest from a scan of its own,
+        so each word of the story is found and read once for both rules."""
+        if self.shared is None:
+            return scan(story, self.own, rule)
+        hits = [h for h in scan(story, self.shared, rule) if h.normal in self.members]
+        own = scan(story, self.own, rule) if self.own is not None else []
+        return sorted(hits + own, key=lambda h: h.start) if hits and own else hits or own
 
     def defers(self, story, hit) -> bool:
         """True when the curated rule named by `defer-to` reports this word itself (asked only
@@ -218,6 +248,13 @@ class _LikelyWord:
         return make_finding(rule, story, start, end, params, fix=fix,
                             score=round(1 - 1 / (1 + evidence.ratio), 4),
                             source="model")
+
+
+def in_compound(line: str, start: int, end: int) -> bool:
+    """True when line[start:end] is part of a hyphenated compound ("morale-boosting"): the
+    model counts a compound as one token, so it has no pairs for its parts."""
+    return (start > 1 and line[start - 1] == "-" and line[start - 2].isalpha()) or \
+        (end + 1 < len(line) and line[end] == "-" and line[end + 1].isalpha())
 
 
 def _times(ratio: float) -> str:

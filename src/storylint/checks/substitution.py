@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from storylint.checks import OptionError
 from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
-from storylint.checks.context import compile_finder, find_words, normalize, read_context
+from storylint.checks.context import compile_finder, normalize, scan
 from storylint.finding import Fix
 from storylint.schema import Field
 
@@ -23,8 +23,10 @@ OPTIONS = {
         "unless-followed-by": _WORDS, "unless-preceded-by": _WORDS,
         "phrases": Field("list", default=[], items=Field("str"), doc=(
             "word patterns around the suspect, written `_`: `free _`, `take|took the _`, "
-            "`in _ $`; `~` is any one word, `..` up to three words, `^`/`$` the start/end "
-            "of the clause, `word*` a prefix, `*ed` a suffix, `<num>` a number")),
+            "`in _ $`; `~` is any one word, `..` up to three words, `...` any number of words "
+            "of the clause, `^`/`$` the start/end of the clause, `^.` the start of a sentence, "
+            "`^,` a clause start after a comma or semicolon, `word*` a prefix, `*ed` a suffix, "
+            "`<num>` a number")),
         "unless-phrases": Field("list", default=[], items=Field("str")),
         "window": Field("int", default=1, doc="how many neighbouring words to look at"),
         "safe": Field("bool", default=True, doc="whether --fix may apply it without asking"),
@@ -70,20 +72,23 @@ class _Entry:
                             for i, p in enumerate(entry["unless_phrases"])]
 
     def context(self, ctx) -> str | None:
-        """The neighbouring words that make the suspect wrong, or None."""
-        before, after = ctx.before[::-1][:self.window], ctx.after[:self.window]
+        """The neighbouring words that make the suspect wrong, or None. The unless-rules,
+        which always win, are only read once some context has made the suspect wrong (most
+        entries do not match at all, so this is the cheap order)."""
+        before, after = ctx.back[:self.window], ctx.after[:self.window]
+        found = self.after.find(after) or self.before.find(before)
+        if not found:
+            for phrase in self.phrases:
+                found = phrase.match(ctx)
+                if found is not None:
+                    break
+        if found is None or found == "":
+            return None
         if self.not_after.find(after) or self.not_before.find(before):
             return None
         if any(p.match(ctx) is not None for p in self.not_phrases):
             return None
-        found = self.after.find(after) or self.before.find(before)
-        if found:
-            return found
-        for phrase in self.phrases:
-            words = phrase.match(ctx)
-            if words is not None:
-                return words
-        return None
+        return found
 
 
 class _Matcher:
@@ -117,13 +122,19 @@ def parse_phrase(text: str, keys: tuple) -> _Phrase:
     cut = tokens.index("_")
     left, right = tokens[:cut][::-1], tokens[cut + 1:]
     for token, edge in [(t, "^") for t in left] + [(t, "$") for t in right]:
-        if token in ("^", "$") and token != edge:
+        if token in EDGES and token[0] != edge:
             raise OptionError(f"phrase {text!r}: `{token}` can only stand on its own side", keys)
     return _Phrase(text, [_step(t) for t in left], [_step(t) for t in right])
 
 
+# Clause-edge steps: which punctuation may bound the clause (None: any, or the line edge).
+EDGES = {"^": None, "$": None, "^.": frozenset("^.!?:"), "^,": frozenset(",;")}
+_EDGE_NAMES = {"^": "the start of the clause", "$": "the end of the clause",
+               "^.": "the start of the sentence", "^,": "the comma before it"}
+
+
 def _step(token: str):
-    if token in ("~", "..", "^", "$"):
+    if token in ("~", "..", "...") or token in EDGES:
         return token
     return _Matcher(token.split("|"))
 
@@ -135,14 +146,18 @@ class _Phrase:
         self.text, self.left, self.right = text, left, right
 
     def match(self, ctx) -> str | None:
-        """The context words the pattern matched, or None."""
-        left = _walk(self.left, ctx.before[::-1], ctx.opened)
+        """The context words the pattern matched, or None. A sentence start (`^.`) needs the
+        suspect capitalised: "higher in the U.K. than elsewhere" does not start a sentence."""
+        if self.left[-1:] == ["^."] and not ctx.capital:
+            return None
+        left = _walk(self.left, ctx.back, ctx.opened)
         if left is None:
             return None
         right = _walk(self.right, ctx.after, ctx.closed)
         if right is None:
             return None
-        return " ".join(left[::-1] + right) or (ctx.closed or ctx.opened or "")
+        edges = [_EDGE_NAMES[s] for s in (self.left[-1:] + self.right[-1:]) if s in EDGES]
+        return " ".join(left[::-1] + right) or " and ".join(edges)
 
 
 def _walk(steps: list, words: tuple, edge: str | None) -> list[str] | None:
@@ -150,13 +165,15 @@ def _walk(steps: list, words: tuple, edge: str | None) -> list[str] | None:
     if not steps:
         return []
     step, rest = steps[0], steps[1:]
-    if step in ("^", "$"):
-        return [] if not words and edge is not None else None
-    if step == "..":
-        for skip in range(min(SKIP_WORDS, len(words)) + 1):
+    if step in EDGES:
+        kinds = EDGES[step]
+        return [] if not words and edge is not None and (kinds is None or edge in kinds) \
+            else None
+    if step in ("..", "..."):
+        for skip in range(min(SKIP_WORDS if step == ".." else len(words), len(words)) + 1):
             found = _walk(rest, words[skip:], edge)
             if found is not None:
-                return list(words[:skip]) + found
+                return (list(words[:skip]) if step == ".." else []) + found
         return None
     if not words or (step != "~" and words[0] not in step):
         return None
@@ -185,24 +202,15 @@ class _Substitution:
     def run(self, story, rule):
         """Report each suspect word whose neighbours show it is the wrong word."""
         findings = []
-        for start, end in find_words(self.finder, story.text):
-            finding = self._check(story, rule, start, end)
-            if finding is not None:
-                findings.append(finding)
+        for hit in scan(story, self.finder, rule):
+            if not rule.applies_to(hit.kind):
+                continue
+            found = self.match(hit.word, hit.text, hit.ctx)
+            if found:
+                findings.append(self._finding(story, rule, hit.start, hit.end, *found))
                 if len(findings) >= MAX_FINDINGS_PER_RULE:
                     break
         return findings
-
-    def _check(self, story, rule, start, end):
-        line, column = story.position(start)
-        section = story.section_at(line)
-        if not rule.applies_to(section.kind if section else None):
-            return None
-        text = story.lines[line - 1]
-        word = story.text[start:end]
-        ctx = read_context(text, column - 1, column - 1 + end - start)
-        found = self.match(word, text, ctx)
-        return self._finding(story, rule, start, end, *found) if found else None
 
     def match(self, word: str, line: str, ctx) -> tuple | None:
         """(entry, context words) when an entry flags `word` in this context, else None."""

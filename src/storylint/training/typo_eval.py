@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from storylint.checks.context import find_words, normalize
+from storylint.checks.context import far_tokens, find_words, normalize
 from storylint.checks.likely_word import set_key
 from storylint.checks.substitution import match_case
 from storylint.story import Story
@@ -31,7 +31,7 @@ from storylint.wordmodel import FEATURES
 
 CURATED_RULE, LIKELY_RULE = "confusable-word", "confusable-word-likely"
 MIN_WORDS, MAX_WORDS = 4, 80
-SMALL_SET = 100  # sets with fewer clean dev occurrences share one pooled threshold
+SMALL_SET = 100  # directions whose word occurs less often in dev share a pooled threshold
 FALSE_ALARM_BUDGET = 0.5  # per 1,000 dev sentences spent by the statistical rule when tuning
 THRESHOLD_MARGIN = 0.7  # log distance kept between a threshold and the clean dev words below it
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
@@ -256,32 +256,46 @@ def _round(value):
 
 @dataclass
 class TuningPoints:
-    """Per set, the evidence vectors (one per alternative) of clean candidates and of swapped
-    words the curated rule does not catch, plus how often each set occurs."""
+    """Per set, the written word, its alternatives and their evidence vectors (one per
+    alternative) of clean candidates and of swapped words the curated rule does not catch, plus
+    how often each word occurs as a candidate."""
 
     clean: dict
     errors: dict
     occurrences: Counter
 
     def scores(self, weights) -> tuple[dict, dict]:
-        """Per set, the best-alternative score of each candidate whose context favours a
-        change (support > 0), for clean words and for errors."""
+        """Per direction (`written>alternative`, the best alternative), the score of each
+        candidate whose context favours a change (support > 0), for clean words and for
+        errors."""
         import numpy as np
 
         w = np.asarray(weights)
         out = []
         for table in (self.clean, self.errors):
-            scored = {}
-            for key, items in table.items():
-                values = []
-                for vectors in items:
+            scored = defaultdict(list)
+            for items in table.values():
+                for word, others, vectors in items:
                     totals = vectors @ w
                     best = int(totals.argmax())
                     if totals[best] - w[0] * vectors[best, 0] > 0:
-                        values.append(float(totals[best]))
-                scored[key] = values
-            out.append(scored)
+                        scored[direction(word, others[best])].append(float(totals[best]))
+            out.append(dict(scored))
         return out[0], out[1]
+
+    def sizes(self, members: dict) -> Counter:
+        """Per direction, how often its written word occurs (how much data its threshold
+        would rest on); per set, how often its words occur."""
+        sizes = Counter({direction(w, a): self.occurrences[w] for w, words in members.items()
+                         for a in words if a != w})
+        sizes.update({set_key(words): sum(self.occurrences[w] for w in words)
+                      for words in set(members.values())})
+        return sizes
+
+
+def direction(word: str, alternative: str) -> str:
+    """The manifest key of a threshold for one direction of a set: `its>it's`."""
+    return f"{word}>{alternative}"
 
 
 def tuning_points(rules: Rules, sentences: list[Sentence],
@@ -295,20 +309,21 @@ def tuning_points(rules: Rules, sentences: list[Sentence],
     for sentence in sentences:
         story = rules.story(sentence.text)
         for hit in check.candidates(story, rule):
-            start, end, word, others, left, right, _ = hit
-            key = rules.key_of(word)
-            points.occurrences[key] += 1
+            start, end, word, others, left, right, ctx = hit
+            points.occurrences[word] += 1
             if not _known(known, sentence, start, end) and not check.defers(story, hit):
-                points.clean[key].append(np.array(
-                    [counts.features(word, alt, left, right) for alt in others]))
+                points.clean[rules.key_of(word)].append((word, tuple(others), np.array([
+                    counts.features(word, alt, left, right, far=far_tokens(ctx))
+                    for alt in others])))
     for swap in make_swaps(sentences, rules.members, rules.finder):
         story = rules.story(swap.text)
         if any(f.fix.start == swap.start for f in rules.curated.check.run(story, rules.curated)):
             continue
-        for start, _, word, others, left, right, _ in check.candidates(story, rule):
+        for start, _, word, others, left, right, ctx in check.candidates(story, rule):
             if start == swap.start:
-                points.errors[swap.key].append(np.array(
-                    [counts.features(word, alt, left, right) for alt in others]))
+                points.errors[swap.key].append((word, tuple(others), np.array([
+                    counts.features(word, alt, left, right, far=far_tokens(ctx))
+                    for alt in others])))
     return points
 
 
@@ -320,11 +335,11 @@ def fit_weights(points: TuningPoints) -> list[float]:
 
     rows, labels = [], []
     for items in points.clean.values():
-        for vectors in items:
+        for _word, _others, vectors in items:
             rows.extend(vectors)
             labels.extend([0] * len(vectors))
     for items in points.errors.values():
-        for vectors in items:
+        for _word, _others, vectors in items:
             rows.append(vectors[int((vectors @ np.ones(vectors.shape[1])).argmax())])
             labels.append(1)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
@@ -332,74 +347,113 @@ def fit_weights(points: TuningPoints) -> list[float]:
     return [round(max(0.0, float(w)), 4) for w in model.coef_[0]]
 
 
-def choose_thresholds(clean: dict, errors: dict, occurrences: Counter, keys, budget: float,
-                      floor: float, margin: float = 0.0) -> dict:
-    """A ratio threshold per set that maximises caught errors for at most `budget` false alarms
-    in all: one Lagrange multiplier for every set; small sets share a pooled threshold. A clean
-    word scoring within `margin` (log) below a threshold counts as a false alarm too, so that
-    thresholds keep a distance from the development data they were chosen on."""
-    groups = {k: [k] for k in keys if occurrences[k] >= SMALL_SET}
-    groups["*small*"] = [k for k in keys if k not in groups]
-    points = {g: (sorted(v for k in ks for v in clean.get(k, ())),
-                  sorted(v for k in ks for v in errors.get(k, ()))) for g, ks in groups.items()}
-    chosen = {}
-    for penalty in (1000, 300, 100, 50, 30, 20, 15, 10, 7, 5, 3, 2, 1.5, 1):
-        trial = {g: _best_cut(*points[g], penalty, math.log(floor), margin) for g in groups}
-        if sum(alarms for _, alarms in trial.values()) > budget:
-            break
-        chosen = trial
-    if not chosen:
-        chosen = {g: (math.inf, 0) for g in groups}
-    return {k: round(math.exp(min(chosen[g][0], 50.0)), 1) for g, ks in groups.items()
-            for k in ks}
+def directions(members: dict) -> dict[str, str]:
+    """Every direction of every set (`its>it's`, `it's>its`, ...) and the set it belongs to."""
+    return {direction(w, a): set_key(words) for w, words in sorted(members.items())
+            for a in words if a != w}
 
 
-def _best_cut(clean: list[float], errors: list[float], penalty: float, floor: float,
-              margin: float):
-    """(log threshold, false alarms) maximising caught errors - penalty * false alarms."""
-    best = (math.inf, 0, 0.0)
-    for cut in sorted(set(errors), reverse=True):
-        if cut < floor:
-            break
-        caught = len(errors) - _count_below(errors, cut)
-        alarms = len(clean) - _count_below(clean, cut - margin)
-        gain = caught - penalty * alarms
-        if gain > best[2]:
-            best = (cut, alarms, gain)
-    return best[0], best[1]
-
-
-def cross_check(rules: Rules, dev: list[Sentence], known, settings) -> list[dict]:
-    """Two-fold check inside the dev split: weights and thresholds chosen on one half, counted
-    on the other, for each (budget per 1,000 sentences, margin, fit weights?) setting; shows how
-    optimistic in-sample figures are without touching the held-out split."""
-    folds = [[s for s in dev if _fold(s) == f] for f in (0, 1)]
-    points = [tuning_points(rules, fold, known) for fold in folds]
-    keys = sorted({set_key(s) for s in rules.members.values()})
-    naive = [1.0] * len(points[0].clean[next(iter(points[0].clean))][0][0])
-    out = []
-    for budget, margin, fit in settings:
-        caught = alarms = errors = 0
-        for tune, test in ((0, 1), (1, 0)):
-            weights = fit_weights(points[tune]) if fit else naive
-            clean, errs = points[tune].scores(weights)
-            limit = budget * len(folds[tune]) / 1000
-            chosen = choose_thresholds(clean, errs, points[tune].occurrences, keys, limit,
-                                       rules.likely.check.min_ratio, margin)
-            t_clean, t_errs = points[test].scores(weights)
-            for key in keys:
-                cut = math.log(chosen[key])
-                alarms += sum(v >= cut for v in t_clean.get(key, ()))
-                caught += sum(v >= cut for v in t_errs.get(key, ()))
-            errors += sum(len(v) for v in points[test].errors.values())
-        out.append({"budget": budget, "margin": margin, "fit": fit, "alarms": alarms,
-                    "alarms_per_1000": round(1000 * alarms / len(dev), 3),
-                    "caught": caught, "of_errors": errors})
+def set_thresholds(chosen: dict, members: dict) -> dict:
+    """Per set, the highest of its directions' thresholds (what a reader that knows only set
+    thresholds should use), keyed like the sets."""
+    out: dict[str, float] = {}
+    for word, words in members.items():
+        for alt in words:
+            if alt != word:
+                key = set_key(words)
+                out[key] = max(out.get(key, 0.0), chosen[direction(word, alt)])
     return out
 
 
-def _fold(sentence: Sentence) -> int:
-    return hashlib.sha1(f"fold/{sentence.source}/{sentence.doc_id}".encode()).digest()[0] % 2
+def choose_thresholds(clean: dict, errors: dict, occurrences: Counter, keys, budget: float,
+                      floor: float, margin: float = 0.0, group_of: dict | None = None) -> dict:
+    """A ratio threshold per key (set or direction) that maximises caught errors for at most
+    `budget` false alarms in all; a key with fewer than SMALL_SET occurrences shares the
+    threshold of its group (`group_of`: a direction's set) if that occurs often enough, else
+    one pooled threshold. A clean word scoring within `margin` (log) below a threshold counts
+    as a false alarm too, so that thresholds keep a distance from the development data they
+    were chosen on.
+
+    Each set's possible thresholds form a curve of (false alarms, caught errors); the budget is
+    spent greedily on the steps of the curves' upper hulls that catch the most errors per false
+    alarm. (One Lagrange multiplier for all sets, as before, picks the same kind of points but
+    can only move every set at once, so a small change in one big set could swing the
+    threshold of every other set.)"""
+    groups: dict[str, list] = {"*small*": []}
+    for key in keys:
+        group = (group_of or {}).get(key, "*small*")
+        if occurrences[key] >= SMALL_SET:
+            group = key
+        elif occurrences[group] < SMALL_SET:
+            group = "*small*"
+        groups.setdefault(group, []).append(key)
+    steps, curves = [], {}
+    for group, members in groups.items():
+        curves[group] = _cuts(sorted(v for k in members for v in clean.get(k, ())),
+                              sorted(v for k in members for v in errors.get(k, ())),
+                              math.log(floor), margin)
+        for (a0, c0, _), (a1, c1, cut) in itertools.pairwise(_upper_hull(curves[group])):
+            steps.append(((c1 - c0) / (a1 - a0) if a1 > a0 else math.inf, group, a1, c1, cut))
+    chosen = {g: (0, 0, math.inf) for g in groups}  # (alarms, caught, log threshold)
+    spent, blocked = 0, set()
+    for _gain, group, alarms, caught, cut in sorted(steps, key=lambda s: -s[0]):
+        extra = alarms - chosen[group][0]
+        if group in blocked or spent + extra > budget:
+            blocked.add(group)  # a set's later steps need this one
+            continue
+        spent += extra
+        chosen[group] = (alarms, caught, cut)
+    _spend_rest(curves, chosen, budget - spent)
+    return {k: round(math.exp(min(chosen[g][2], 50.0)), 1) for g, ks in groups.items()
+            for k in ks}
+
+
+def _spend_rest(curves: dict, chosen: dict, left: float) -> None:
+    """Spend what the hull steps left of the budget on the single move (off the hulls too)
+    that catches the most more errors, as long as one fits (in place)."""
+    while True:
+        best = None
+        for group, points in curves.items():
+            alarms, caught, _ = chosen[group]
+            for point in points:
+                extra, gain = point[0] - alarms, point[1] - caught
+                if 0 <= extra <= left and gain > 0 and (best is None or gain > best[0]):
+                    best = (gain, extra, group, point)
+        if best is None:
+            return
+        left -= best[1]
+        chosen[best[2]] = best[3]
+
+
+def _cuts(clean: list[float], errors: list[float], floor: float, margin: float) -> list:
+    """(false alarms, caught errors, log threshold) for each threshold worth trying: each error
+    score at or above the floor, highest first."""
+    out = []
+    for cut in sorted({e for e in errors if e >= floor}, reverse=True):
+        out.append((len(clean) - _count_below(clean, cut - margin),
+                    len(errors) - _count_below(errors, cut), cut))
+    return out
+
+
+def _upper_hull(points: list) -> list:
+    """The points of (alarms, caught, cut) on the upper concave hull, from (0, 0) rightwards:
+    the thresholds that catch the most errors for their false alarms."""
+    best: dict = {}
+    for alarms, caught, cut in points:  # per alarm count, the lowest cut catching the most
+        if alarms not in best or caught > best[alarms][1]:
+            best[alarms] = (alarms, caught, cut)
+    hull: list = [(0, 0, math.inf)]
+    for point in sorted(best.values()):
+        while len(hull) >= 2 and _turns_up(hull[-2], hull[-1], point):
+            hull.pop()
+        if not hull or point[1] > hull[-1][1]:
+            hull.append(point)
+    return hull
+
+
+def _turns_up(a, b, c) -> bool:
+    """True when b lies on or below the line from a to c."""
+    return (b[1] - a[1]) * (c[0] - a[0]) <= (c[1] - a[1]) * (b[0] - a[0])
 
 
 def _count_below(values: list[float], cut: float) -> int:
@@ -417,8 +471,17 @@ def run_action(args, config) -> int:
         from storylint.cli import UsageError
 
         raise UsageError("the shared data folder was not found; give --data DIR")
-    action = {"build": _build, "tune": _tune, "eval": _eval, "audit": _audit}[args.action]
+    action = {"build": _build, "tune": _tune, "eval": _eval, "audit": _audit,
+              "crossfit": _crossfit}[args.action]
     return action(args, config, data)
+
+
+def _crossfit(args, config, data: Path) -> int:
+    """The train-half check (see `training/typo_crossfit.py`)."""
+    from storylint.training.typo_crossfit import crossfit, format_crossfit
+
+    print(format_crossfit(crossfit(config, data)))
+    return 0
 
 
 def _build(args, config, data: Path) -> int:
@@ -450,14 +513,17 @@ def _tune(args, config, data: Path) -> int:
     weights = fit_weights(points)
     clean, errors = points.scores(weights)
     budget = FALSE_ALARM_BUDGET * len(dev) / 1000
-    keys = sorted({set_key(s) for s in rules.members.values()})
     model = rules.likely.check.model
     manifest = dict(model.manifest)
     manifest["weights"] = weights
-    manifest["thresholds"] = choose_thresholds(clean, errors, points.occurrences, keys, budget,
-                                               rules.likely.check.min_ratio, THRESHOLD_MARGIN)
+    keys = directions(rules.members)
+    chosen = choose_thresholds(clean, errors, points.sizes(rules.members), keys, budget,
+                               rules.likely.check.min_ratio, THRESHOLD_MARGIN, group_of=keys)
+    manifest["thresholds"] = {**set_thresholds(chosen, rules.members), **chosen}
     manifest["tuning"] = {"split": "dev", "sentences": len(dev), "false_alarm_budget": budget,
-                          "small_set_below": SMALL_SET, "margin": THRESHOLD_MARGIN}
+                          "small_direction_below": SMALL_SET, "margin": THRESHOLD_MARGIN,
+                          "thresholds": "per direction (written>alternative); per set: the "
+                                        "highest of its directions"}
     write_manifest(model.folder, manifest)
     report = evaluate(Rules(config), dev, known=known)
     manifest["metrics"] = {"dev": {k: report[k] for k in ("overall", "curated", "other")}}

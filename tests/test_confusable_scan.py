@@ -1,0 +1,116 @@
+"""The confusable-word scan: clause reading against its plain definition, RE2 spans, one scan per
+story shared by SL301 and SL302, and the boilerplate left unscanned."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylint.checks.context import (
+    _TOKEN,
+    CLAUSE_BREAKS,
+    compile_finder,
+    normalize,
+    read_context,
+    scan,
+)
+from storylint.engine import rule_index
+from storylint.story import Story
+
+
+def _clause(tokens, edge):
+    words = []
+    for token in tokens:
+        if token in CLAUSE_BREAKS or token[0] == "-":
+            return words, token[0]
+        words.append(token)
+    return words, edge
+
+
+def reference_context(line: str, start: int, end: int, limit: int):
+    """The definition `read_context` implements fast: tokenise each window with `_TOKEN` and
+    keep the words up to the first clause break on each side."""
+    left_from = max(0, start - limit)
+    left = _TOKEN.findall(normalize(line[left_from:start]))
+    if left_from and left and line[left_from].isalnum() and line[left_from - 1].isalnum():
+        left = left[1:]
+    before, opened = _clause(reversed(left), "^" if left_from == 0 else None)
+    right_to = min(len(line), end + limit)
+    after, closed = _clause(_TOKEN.findall(normalize(line[end:right_to])),
+                            "$" if right_to == len(line) else None)
+    return tuple(reversed(before)), tuple(after), opened, closed
+
+
+PIECES = st.sampled_from(["the", "Its", "it's", "it\u2019s", "more", "then", " ", " ", "  ",
+                          ",", ".", "U.K.", "5.5%", "1,234", "-", " - ", "--", "\u2014", "(",
+                          ")", '"', "\u201c", "'", "co-op", "x2", "caf\u00e9", "\u00b2", "_", ":",
+                          "?", "e.g.", "don't", "\t"])
+LINES = st.lists(PIECES, min_size=1, max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES, st.integers(0, 400), st.integers(1, 8), st.sampled_from([3, 10, 56, 100]))
+def test_read_context_matches_its_definition(line, at, width, limit):
+    start = at % len(line)
+    end = min(len(line), start + width)
+    ctx = read_context(line, start, end, limit)
+    assert (ctx.before, ctx.after, ctx.opened, ctx.closed) == \
+        reference_context(line, start, end, limit)
+    assert ctx.back == ctx.before[::-1]
+
+
+@pytest.mark.parametrize("text", [
+    "Its lead, their lead and then THEIR leads.",
+    "Caf\u00e9 \u2014 its \u00e9lead then \u201cthere\u201d it\u2019s \U0001f600 than",
+    "",
+    "no candidates at all",
+])
+def test_finder_spans_match_the_wrapper(text):
+    finder = compile_finder(["its", "it's", "lead", "then", "than", "their", "there"])
+    data = text.encode("utf-8")
+    expected = []
+    for match in finder.compiled.finditer(data):
+        start, end = match.span()
+        expected.append((len(data[:start].decode()), len(data[:end].decode())))
+    assert finder.spans(text) == expected
+    assert [text[s:e] for s, e in finder.spans(text)] == [text[s:e] for s, e in expected]
+
+
+STORY = ("Headline: its lead grows\n\n(22 Apr 2024)\n\n1. Wide of the crowd waving there flags\n\n"
+         "Shares rose more then expected. The firm said it's profits rose.\n\n"
+         "Clients are reminded that their licence terms apply.\n")
+
+
+def test_both_rules_share_one_scan_and_its_hits(all_rules):
+    index = rule_index(all_rules[0])
+    curated, likely = index["confusable-word"], index["confusable-word-likely"]
+    story = Story(STORY, "s.txt")
+    curated.check.run(story, curated)
+    shared = scan(story, curated.check.finder, curated)
+    assert scan(story, curated.check.finder, curated) is shared  # found once per story
+    assert likely.check.shared.key == curated.check.finder.key
+    hits = likely.check.hits(story, likely)
+    by_start = {h.start: h for h in shared}
+    assert [h for h in hits if h.start in by_start] == \
+        [by_start[h.start] for h in hits if h.start in by_start]  # the same Hit objects
+    assert all(h.normal in likely.check.members for h in hits)
+    assert [h.start for h in hits] == sorted(h.start for h in hits)
+
+
+def test_boilerplate_is_not_scanned_but_whole_text_is_without_a_rule(all_rules):
+    curated = rule_index(all_rules[0])["confusable-word"]
+    story = Story(STORY, "s.txt")
+    words = [h.normal for h in scan(story, curated.check.finder, curated)]
+    assert "their" not in words and "then" in words and "it's" in words
+    assert "their" in [h.normal for h in scan(story, curated.check.finder)]
+
+
+def test_findings_do_not_depend_on_which_rule_runs_first(all_rules):
+    index = rule_index(all_rules[0])
+    rules = [index["confusable-word"], index["confusable-word-likely"]]
+    results = []
+    for order in (rules, rules[::-1]):
+        story = Story(STORY, "s.txt")
+        results.append(sorted((f.code, f.line, f.column, f.message)
+                              for rule in order for f in rule.check.run(story, rule)))
+    assert results[0] == results[1] and results[0]
