@@ -85,3 +85,22 @@ def test_cli_on_random_files_exits_0_or_1_without_traceback(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code in (0, 1) and "Traceback" not in out + err
     assert out.rstrip().endswith(("of 30 files.", "All 30 files clean."))
+
+
+_HIDING = st.text(alphabet=st.sampled_from(
+    list("ab AZ.\u2019\u2013") + ["\u200b", "\u202e", "\u00ad", "\ufeff", "ｆ", "\u00bd", "ﬁ",
+                                   "А", "о", "Ο", "é", "e", "\u0301", "ж"]), max_size=60)
+
+
+@given(_HIDING)
+@settings(max_examples=500, deadline=None)
+def test_skeleton_fast_paths_equal_the_plain_definition(text):
+    """`skeleton` skips work when a quick search finds nothing to change; the result must be
+    the plain definition: strip invisibles, NFKC, look-alikes to Latin."""
+    import unicodedata
+
+    from storylint.normalise import _TO_LATIN, INVISIBLE, skeleton, strip_invisible
+
+    plain = unicodedata.normalize("NFKC", text.translate(INVISIBLE)).translate(_TO_LATIN)
+    assert skeleton(text) == plain
+    assert strip_invisible(text) == text.translate(INVISIBLE)

@@ -8,6 +8,7 @@ nothing only through `strip_invisible`, which callers use where positions do not
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
@@ -24,17 +25,29 @@ LOOKALIKES = {
     "α": "a", "ι": "i", "κ": "k", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
 }
 _TO_LATIN = str.maketrans(LOOKALIKES)
+# `str.translate` with a dict visits every character through the dict (~0.1 ms for a line of
+# news with curly quotes); one regex search answers "is there anything to change?" far faster.
+_ANY_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
+_ANY_LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "]")
 
 
 def strip_invisible(text: str) -> str:
     """The text without zero-width, soft-hyphen and bidi-control characters."""
+    if text.isascii() or not _ANY_INVISIBLE.search(text):
+        return text
     return text.translate(INVISIBLE)
 
 
 def skeleton(text: str) -> str:
     """Invisible characters removed, compatibility forms folded (NFKC), look-alikes made Latin."""
-    folded = unicodedata.normalize("NFKC", strip_invisible(text))
-    return folded.translate(_TO_LATIN)
+    if text.isascii():  # nothing to remove or fold
+        return text
+    folded = strip_invisible(text)
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    if _ANY_LOOKALIKE.search(folded):
+        folded = folded.translate(_TO_LATIN)
+    return folded
 
 
 def script_of(char: str) -> str | None:

@@ -68,11 +68,17 @@ class StoryFormat:
         """0-based indices of the lines that start with a boilerplate marker."""
         data = text.encode("utf-8") if self.on_bytes else text
         newline = b"\n" if self.on_bytes else "\n"
+        if self.on_bytes:
+            from storylint.patterns import byte_spans
+
+            spans = byte_spans(self.markers, data)
+        else:
+            spans = (match.span() for match in self.markers.finditer(data))
         lines = set()
-        for match in self.markers.finditer(data):
-            found = match.group()  # a leading \s* may start on an earlier, blank line
+        for start, end in spans:
+            found = data[start:end]  # a leading \s* may start on an earlier, blank line
             skipped = len(found) - len(found.lstrip())
-            lines.add(data.count(newline, 0, match.start() + skipped))
+            lines.add(data.count(newline, 0, start + skipped))
         return lines
 
 

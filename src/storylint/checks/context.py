@@ -68,7 +68,7 @@ class Finder:
         self.words = tuple(words)
         self.key = ("confusable-words", frozenset(words))  # stories cache scans under this
         self.compiled = compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True)
-        self._match = _raw_matcher(self.compiled)
+        self._match = _first_span(self.compiled)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every occurrence, as character offsets into `text`.
@@ -100,18 +100,12 @@ class Finder:
         return spans
 
 
-def _raw_matcher(compiled):
-    """A function (data, pos, end) -> the byte span of the next match ((-1, -1) when none),
-    calling google-re2's C++ binding directly: its Python wrapper builds a match object per hit,
-    which cost more than the scan itself (measured 2x the whole scan). None when the binding
-    is not there (another google-re2 version); the wrapper's `finditer` is used then."""
-    try:
-        regexp, unanchored = compiled._regexp, type(compiled._regexp).Anchor.UNANCHORED
-        if regexp.Match(unanchored, b"", 0, 0)[0] != (-1, -1):
-            return None
-    except (AttributeError, TypeError):
-        return None
-    return lambda data, pos, end: regexp.Match(unanchored, data, pos, end)[0]
+def _first_span(compiled):
+    """(data, pos, end) -> the byte span of the next match, or None without the C++ binding."""
+    from storylint.patterns import raw_search
+
+    search = raw_search(compiled)
+    return None if search is None else (lambda data, pos, end: search(data, pos, end)[0])
 
 
 def find_words(finder: Finder, text: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
 from storylint.finding import Fix
-from storylint.patterns import PatternError, compile_regex
+from storylint.patterns import PatternError, compile_regex, raw_search
 from storylint.schema import Field
 
 OPTIONS = {
@@ -64,11 +64,13 @@ class _EmptyField:
         text = story.lines[number - 1]
         if not text.rstrip().endswith(":"):
             return None  # every empty field ends in its label's colon
-        match = self.label.search(text)
-        if match is None or (match.start() > 0 and text[match.start() - 1].isalnum()):
+        found = _search_label(self.label, text)
+        if found is None:
             return None
-        groups = match.groups()  # one call; the wrapper's groupdict() is slow
-        index = next(i for i, group in enumerate(self.group_of_field) if groups[group - 1])
+        start, groups = found
+        if start > 0 and text[start - 1].isalnum():
+            return None
+        index = next(i for i, group in enumerate(self.group_of_field) if groups[group])
         name, value, template = self.fields[index]
         following = story.lines[number].strip() if number < len(story.lines) else ""
         if following and value.search(following) and not _is_label(following):
@@ -80,6 +82,26 @@ class _EmptyField:
             fix = Fix(start + 1, story.line_starts[number - 1] + len(text), " " + template,
                       True, f"restore {name}: {template}")
         return make_finding(rule, story, start, start + 1, {"field": name}, fix=fix)
+
+
+def _search_label(label, text: str):
+    """(character start, is-group-matched flags indexed by group number) of the label match in
+    `text`, or None. Runs on UTF-8 bytes through the RE2 binding when it is there (the
+    wrapper's match objects cost more than the search)."""
+    search = raw_search(label)
+    if search is None:
+        match = label.search(text)
+        if match is None:
+            return None
+        return match.start(), (True,) + tuple(g is not None for g in match.groups())
+    data = text.encode("utf-8", "surrogatepass")
+    spans = search(data, 0, len(data))
+    start = spans[0][0]
+    if start < 0:
+        return None
+    if len(data) != len(text):
+        start = len(data[:start].decode("utf-8", "surrogatepass"))
+    return start, tuple(span[0] >= 0 for span in spans)
 
 
 def _is_label(line: str) -> bool:
