@@ -15,7 +15,7 @@ import pytest
 from storylint import features as F
 from storylint.checks.classifier import Limits, locate_tails, open_check
 from storylint.cli import main
-from storylint.engine import Linter, load_rules, select_rules
+from storylint.engine import Linter, load_rules
 from storylint.config import Config
 from storylint.story import Story
 from storylint.training import train as T

@@ -12,8 +12,7 @@ from storylint.story import Story
 from storylint.training import dataset as D
 from storylint.training.card import render_card
 from storylint.training.evaluate import StoryResult, choose_limits, summarise
-from storylint.checks.classifier import Limits
-from tinymodel import FIXTURES, random_scripts, train_tiny
+from tinymodel import FIXTURES, train_tiny
 
 
 def test_fixture_files_parse_into_categories():

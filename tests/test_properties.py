@@ -1,7 +1,6 @@
 """Property tests: any bytes as a story are checked without an exception, positions are valid."""
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

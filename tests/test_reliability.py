@@ -80,7 +80,7 @@ def test_item19_catastrophic_pattern_runs_in_linear_time(tmp_path, capsys):
 def test_item20_unsupported_syntax_is_a_located_load_error(tmp_path, capsys, pattern, message):
     pack = pack_with(tmp_path, RULE.format(pattern=pattern))
     code, _, err = check(capsys, "--pack", str(pack), CLEAN)
-    assert code == 2 and f"bad.yaml:9:" in err and f"rule bad: {message}" in err
+    assert code == 2 and "bad.yaml:9:" in err and f"rule bad: {message}" in err
 
 
 def test_item26_latin1_story_is_read_and_reported():

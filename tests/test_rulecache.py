@@ -6,7 +6,6 @@ import shutil
 import pytest
 
 from storylint import rulecache
-from storylint.config import Config
 from storylint.engine import bundled_pack_dirs
 from storylint.rulepack import RulePackError, load_pack
 

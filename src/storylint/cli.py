@@ -86,8 +86,8 @@ def _report_failure(exc: Exception, args) -> int:
 
 
 def _model_errors() -> tuple:
-    names = ("storylint.model", "storylint.wordmodel")
-    return tuple(sys.modules[name].ModelError for name in names if name in sys.modules)
+    module = sys.modules.get("storylint.modelfile")  # loaded by any model that was used
+    return (module.ModelError,) if module else ()
 
 
 def _loaded_errors(*names: tuple[str, str]) -> tuple:

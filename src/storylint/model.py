@@ -21,6 +21,7 @@ from operator import mul
 from pathlib import Path
 
 from storylint import features as F
+from storylint.modelfile import ModelError, read_verified
 
 FORMAT_NAME = "storylint-linear"
 FORMAT_VERSION = 1
@@ -35,10 +36,6 @@ _CACHE_LIMIT = 200_000  # words: a news vocabulary levels off far below this
 # repeat (boilerplate, stock shot lines) are back in the cache right after a clear.
 _TEXT_CACHE_LIMIT = 10_000
 _DIGITS = re.compile(r"\d")
-
-
-class ModelError(Exception):
-    """A model that cannot be used (missing, tampered, malformed, wrong version): exit 2."""
 
 
 class Manifest:
@@ -183,19 +180,8 @@ def _check_versions(manifest: Manifest, allow_skew: bool, warn) -> None:
 
 
 def _read_checked(path: Path, entry: dict) -> bytes:
-    if not path.is_file():
-        raise ModelError(f"model file missing: {path}; run `storylint train`")
-    size = path.stat().st_size
-    if size > MAX_WEIGHTS_BYTES:
-        raise ModelError(f"{path}: model file too large ({size} bytes)")
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != entry["sha256"]:
-        raise ModelError(f"model checksum mismatch: {path} (expected {entry['sha256']}, "
-                         f"got {digest})")
-    if len(raw) != entry["bytes"]:  # unreachable unless sha256 collides; keeps the promise
-        raise ModelError(f"{path}: truncated ({len(raw)} of {entry['bytes']} bytes)")
-    return raw
+    return read_verified(path, entry["sha256"], MAX_WEIGHTS_BYTES, "run `storylint train`",
+                         size=entry["bytes"])
 
 
 class LinearModel:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from storylint.finding import Severity
 from storylint.safeyaml import MAX_FILE_BYTES, YamlDoc, YamlError, read_yaml_file
-from storylint.schema import Field, Violations, validate, validate_mapping
+from storylint.schema import Field, Violations, validate_mapping
 from storylint.story import SECTION_KINDS, DEFAULT_FORMAT, StoryFormat
 
 DEFAULT_WEIGHTS = {Severity.ERROR: 3.0, Severity.WARNING: 1.0, Severity.INFO: 0.2}

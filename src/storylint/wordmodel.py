@@ -21,21 +21,18 @@ weights fitted by logistic regression on development data (all 1: plain naive Ba
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from storylint.modelfile import ModelError, read_verified
 
 FORMAT = "storylint-confusables"
 FORMAT_VERSION = 2  # 2: lifts two places away, 11 weights
 MANIFEST = "manifest.json"
 MAX_MODEL_BYTES = 20 << 20
 SIDE_MEMO_SIZE = 100_000
-
-
-class ModelError(Exception):
-    """A model that cannot be used: missing, wrong format or version, checksum mismatch."""
 
 
 @dataclass
@@ -66,17 +63,10 @@ def read_model(folder: Path) -> ModelFiles:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{manifest_path}: not a valid manifest: {exc}") from None
     _check_manifest(manifest, manifest_path)
-    data_path = folder / manifest["data"]
-    if data_path.is_symlink() or not data_path.is_file() or Path(manifest["data"]).name != \
-            manifest["data"]:
-        raise ModelError(f"model data not found: {data_path}")
-    if data_path.stat().st_size > MAX_MODEL_BYTES:
-        raise ModelError(f"{data_path}: model data too large (limit {MAX_MODEL_BYTES:,} bytes)")
-    data = data_path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != manifest["sha256"]:
-        raise ModelError(f"model checksum mismatch: {data_path} (expected {manifest['sha256']}, "
-                         f"got {digest})")
+    if Path(manifest["data"]).name != manifest["data"]:
+        raise ModelError(f"{manifest_path}: 'data' must name a file in the model folder")
+    data = read_verified(folder / manifest["data"], manifest["sha256"], MAX_MODEL_BYTES,
+                         "build it with `storylint confusables build`")
     return ModelFiles(folder, manifest, data)
 
 
