@@ -216,3 +216,29 @@ def test_shipped_model_verifies_against_its_manifest():
     assert 0.0 < model.threshold < 1.0
     card = (resolve_model_dir("promo-tail") / "MODEL_CARD.md").read_text()
     assert model.manifest.data["files"][WEIGHTS]["sha256"] in card
+
+
+def _json_scores(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {Path(f["path"]).name: [(x["code"], x["line"], x.get("score")) for x in f["findings"]]
+            for f in data["files"]}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_report_workers_use_the_model_given_on_the_command_line(tiny, tmp_path, monkeypatch,
+                                                                   jobs):
+    """`report --model DIR` scores with DIR in every worker process, exactly as `check` does."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for index in range(6):
+        _story(folder, STORY.replace("storm videos", f"storm videos {index}"), f"s{index}.txt")
+    monkeypatch.chdir(tmp_path)
+    base = ["--isolated", "--select", "promo-tail", "--format", "json"]
+    assert main(["report", *base, "--jobs", jobs, "--model", str(tiny), "-q",
+                 "-o", "with.json", "archive"]) == 1
+    assert main(["report", *base, "--jobs", jobs, "-q", "-o", "bundled.json", "archive"]) in (0, 1)
+    assert main(["check", *base, "--model", str(tiny), "-o", "check.json", "archive"]) == 1
+    with_model = _json_scores(tmp_path / "with.json")
+    assert with_model == _json_scores(tmp_path / "check.json")
+    assert len(with_model) == 6 and all(with_model.values())
+    assert with_model != _json_scores(tmp_path / "bundled.json")

@@ -60,8 +60,7 @@ def iter_checked(paths: Iterable[str], linter, jobs: int = 0,
     full = len(head) == jobs * CHUNKS_PER_WORKER * MAX_CHUNK
     size = MAX_CHUNK if full else max(1, min(MAX_CHUNK, len(head) // (jobs * 4)))
     workers = jobs if full else min(jobs, -(-len(head) // size))
-    yield from _check_in_pool(_chunks(chain(head, paths), size), linter.config, workers,
-                              progress)
+    yield from _check_in_pool(_chunks(chain(head, paths), size), linter, workers, progress)
 
 
 def _chunks(paths: Iterator[str], size: int) -> Iterator[list[str]]:
@@ -78,12 +77,12 @@ def _check_here(paths, linter, progress):
         yield [report], linter.internal_errors - before
 
 
-def _check_in_pool(chunks, config, jobs, progress):
+def _check_in_pool(chunks, linter, jobs, progress):
     import multiprocessing
 
     context = multiprocessing.get_context(_start_method())
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               initializer=_init_worker, initargs=(config, os.getpid()))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(linter.config, os.getpid(), linter.model_override))
     in_flight: deque = deque()
     try:
         for chunk in chunks:
@@ -115,15 +114,21 @@ def _start_method() -> str | None:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _init_worker(config, parent: int) -> None:
-    """Build this worker's Linter once (rules compiled, models loaded)."""
+def _init_worker(config, parent: int, model_override: tuple | None = None) -> None:
+    """Build this worker's Linter once (rules compiled, models loaded), with the parent's
+    `--model` / `--allow-model-version-skew` choice (`model_override`) when it made one."""
     global _WORKER_LINTER
     from storylint.engine import Linter, load_rules, select_rules
 
     _exit_with_parent(parent)
 
     rules, fmt = load_rules(config)
-    _WORKER_LINTER = Linter(select_rules(rules, config), config, fmt)
+    rules = select_rules(rules, config)
+    if model_override is not None:
+        from storylint.checks.classifier import with_model
+
+        rules = [with_model(rule, *model_override) for rule in rules]
+    _WORKER_LINTER = Linter(rules, config, fmt, model_override)
 
 
 def _exit_with_parent(parent: int) -> None:

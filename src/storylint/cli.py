@@ -216,6 +216,7 @@ def _add_report(sub) -> None:
     p.add_argument("--extend-select", type=_csv, help="add rules, e.g. ones off by default")
     p.add_argument("--ignore", type=_csv, help="skip these rules")
     p.add_argument("--fail-level", choices=("error", "warning", "info"))
+    _add_model_options(p)
     _add_common(p)
 
 
@@ -310,11 +311,13 @@ def build_linter(args):
     config = load_settings(args)
     rules, fmt = load_rules(config)
     rules = select_rules(rules, config)
+    override = None
     if getattr(args, "model", None) or getattr(args, "allow_model_version_skew", False):
         from storylint.checks.classifier import with_model
 
-        rules = [with_model(r, args.model, args.allow_model_version_skew) for r in rules]
-    linter = Linter(rules, config, fmt)
+        override = (args.model, args.allow_model_version_skew)
+        rules = [with_model(r, *override) for r in rules]
+    linter = Linter(rules, config, fmt, override)
     for rule in linter.checks:  # model warnings (e.g. allowed version skew) go to stderr
         for warning in getattr(rule.check, "warnings", ()):
             print(f"storylint: {warning}", file=sys.stderr)

@@ -127,8 +127,11 @@ class Linter:
     """Runs a fixed set of rules over stories; build once, check many files."""
 
     def __init__(self, rules: list[Rule], config: Config | None = None,
-                 fmt: StoryFormat = DEFAULT_FORMAT):
+                 fmt: StoryFormat = DEFAULT_FORMAT, model_override: tuple | None = None):
+        """`model_override`: the (model folder, allow version skew) the rules were given on the
+        command line, kept so that report workers can build the same Linter."""
         self.config = config or Config()
+        self.model_override = model_override
         self.rules = tuple(rules)
         self.checks = [r for r in rules if r.check is not None]
         self.builtin = {r.name: r for r in rules if r.kind == "diagnostic"}
