@@ -66,3 +66,18 @@ def test_unwritable_cache_folder_is_not_an_error(tmp_path, pack, monkeypatch):
 def test_key_changes_with_content():
     assert rulecache.key_for("a.yaml", b"x") != rulecache.key_for("a.yaml", b"y")
     assert rulecache.key_for("a.yaml", b"x") != rulecache.key_for("b.yaml", b"x")
+
+
+def test_cache_is_pruned_to_the_newest_entries(cache, monkeypatch):
+    """Past MAX_ENTRIES, a store deletes the oldest entries and keeps the one just written."""
+    import os
+
+    monkeypatch.setattr(rulecache, "MAX_ENTRIES", 10)
+    for index in range(10):
+        rulecache.store(f"old{index}", {"n": index})
+        os.utime(cache / f"rule-old{index}.json", ns=(index * 10**9, index * 10**9))
+    assert len(list(cache.glob("rule-*.json"))) == 10
+    rulecache.store("new", {"n": 99})
+    kept = sorted(p.name for p in cache.glob("rule-*.json"))
+    assert kept == sorted(["rule-new.json"] + [f"rule-old{i}.json" for i in range(6, 10)])
+    assert rulecache.load("new")["n"] == 99

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 FORMAT = "1"
+MAX_ENTRIES = 400  # every edit of a rule file or upgrade adds entries; the oldest go beyond this
 _FINGERPRINT: list[str] = []  # computed once per process
 
 
@@ -61,10 +62,30 @@ def store(key: str, data: dict) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({**data, "format": FORMAT}, handle)
         os.replace(temp, folder / f"rule-{key}.json")
+        _prune(folder)
     except OSError:
         try:
             os.unlink(temp)
         except (OSError, UnboundLocalError):
+            pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the cache bounded: beyond MAX_ENTRIES entries, delete the oldest half (by the time
+    they were written). Runs only after a miss, so a warm pre-commit run never lists the folder."""
+    entries = []
+    for path in folder.glob("rule-*.json"):
+        try:
+            entries.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort()
+    for _, path in entries[:len(entries) - MAX_ENTRIES // 2]:
+        try:
+            path.unlink()
+        except OSError:
             pass
 
 
