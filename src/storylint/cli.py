@@ -145,6 +145,8 @@ def _add_check(sub) -> None:
                    help="encodings tried when a file is not UTF-8 (default: cp1252)")
     p.add_argument("--follow-symlinks", action="store_true", default=None)
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--stdin-filename", metavar="NAME", help="the name a story read from "
+                   "standard input (PATH `-`) gets in findings (default: <stdin>)")
     _add_fix_options(p)
     _add_ci_options(p)
     p.add_argument("--fail-score", type=float, metavar="POINTS", help=(
@@ -333,9 +335,13 @@ def cmd_check(args) -> int:
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     if args.fix and args.diff:
         raise UsageError("use either --fix (write) or --diff (show), not both")
+    if (args.fix or args.diff) and "-" in args.paths:
+        raise UsageError("--fix and --diff work on files, not on standard input (-)")
     if args.output:
         _check_output_folder(Path(args.output))
     linter = build_linter(args)
+    if args.stdin_filename:
+        linter.stdin_name = args.stdin_filename
     narrow = _filters(args)
     fixes = None
     if args.fix or args.diff:

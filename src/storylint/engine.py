@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
@@ -123,6 +124,9 @@ def _lookup(index: dict[str, Rule], key: str) -> list[Rule]:
     return [r for k, r in index.items() if k == r.code and k.startswith(key) and key[:2].isalpha()]
 
 
+STDIN = "-"  # the path that means standard input
+
+
 class Linter:
     """Runs a fixed set of rules over stories; build once, check many files."""
 
@@ -132,6 +136,7 @@ class Linter:
         command line, kept so that report workers can build the same Linter."""
         self.config = config or Config()
         self.model_override = model_override
+        self.stdin_name = "<stdin>"  # how a story read from standard input (`-`) is named
         self.rules = tuple(rules)
         self.checks = [r for r in rules if r.check is not None]
         self.builtin = {r.name: r for r in rules if r.kind == "diagnostic"}
@@ -159,8 +164,14 @@ class Linter:
         return sorted(findings, key=Finding.sort_key)
 
     def check_file(self, path: str) -> FileReport:
-        """Read, decode and check one file; read problems become findings."""
+        """Read, decode and check one file (`-`: standard input, named `stdin_name`); read
+        problems become findings."""
         cfg = self.config
+        if path == STDIN:
+            from storylint.source import read_stream
+
+            return self.check_source(read_stream(sys.stdin.buffer, self.stdin_name,
+                                                 cfg.max_file_size, cfg.encoding_fallback))
         return self.check_source(read_story(path, cfg.max_file_size, cfg.encoding_fallback,
                                             cfg.follow_symlinks, cfg.root))
 
@@ -208,7 +219,7 @@ class Linter:
 def iter_story_paths(paths: list[str], config: Config):
     """Files named on the command line as given; directories walked for `include` patterns."""
     for given in paths:
-        if os.path.isdir(given) and not os.path.islink(given):
+        if given != STDIN and os.path.isdir(given) and not os.path.islink(given):
             yield from _walk(given, config)
         else:
             yield given

@@ -57,6 +57,20 @@ def read_story(path: str, max_bytes: int, fallbacks=("cp1252",),
     return decode_story(path, raw, fallbacks, mtime_ns)
 
 
+def read_stream(stream, label: str, max_bytes: int, fallbacks=("cp1252",)) -> StoryFile:
+    """Read and decode a story from a binary stream (standard input), named `label` in
+    findings; more than `max_bytes` is refused without reading the rest."""
+    try:
+        raw = stream.read(max_bytes + 1)
+    except OSError as exc:
+        return StoryFile(label, findings=(diagnostic(
+            "unreadable-file", label, f"cannot read standard input: {exc.strerror or exc}"),))
+    if len(raw) > max_bytes:
+        return StoryFile(label, findings=(diagnostic("file-too-large", label, (
+            f"standard input too large: more than {_size(max_bytes)} (max-file-size)")),))
+    return decode_story(label, raw, fallbacks)
+
+
 def decode_story(path: str, raw: bytes, fallbacks=("cp1252",), mtime_ns: int = 0) -> StoryFile:
     """Decode bytes: BOM first, then strict UTF-8, then each fallback (reported as SL001)."""
     for bom, codec in _BOMS:
