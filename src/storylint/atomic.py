@@ -25,32 +25,11 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None,
     rename; if it raises, the temporary file is removed and the target is left untouched (the
     fixer uses it to refuse a file that changed since it was read).
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WriteError(f"cannot write {path}: folder {folder} does not exist")
-    if mode is None:
-        mode = _existing_mode(path)
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".storylint-tmp", dir=folder)
-    except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
+    with _replacing(path, mode, owner, before_replace) as fd:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if owner is not None:
-            _chown(temp, owner)
-        os.chmod(temp, mode)  # after chown, which may clear set-id bits
-        if before_replace is not None:
-            before_replace()
-        os.replace(temp, path)
-    except BaseException as exc:
-        _remove(temp)
-        if isinstance(exc, OSError):
-            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-    _sync_folder(folder)
 
 
 def write_text_atomic(path: Path, writer) -> None:
@@ -74,20 +53,35 @@ def open_text_atomic(path: Path):
     file can remain, never a partial report under the real name. Lone surrogates are written as
     `\\udcXX`, as in `write_text_atomic`.
     """
+    with _replacing(path) as fd:
+        with open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, mode: int | None = None, owner: tuple[int, int] | None = None,
+               before_replace=None):
+    """A descriptor of a new temporary file beside `path`; when the block ends normally (the
+    caller has written and fsynced it) the file gets `mode` and `owner` and replaces `path`.
+    On any exception the temporary file is removed and `path` is left as it was."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise WriteError(f"cannot write {path}: folder {folder} does not exist")
-    mode = _existing_mode(path)
+    if mode is None:
+        mode = _existing_mode(path)
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".storylint-tmp", dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
+        yield fd
+        if owner is not None:
+            _chown(temp, owner)
+        os.chmod(temp, mode)  # after chown, which may clear set-id bits
+        if before_replace is not None:
+            before_replace()
         os.replace(temp, path)
     except BaseException as exc:
         _remove(temp)
