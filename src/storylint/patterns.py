@@ -7,6 +7,7 @@ backtracking engine. Its `\\b` and `\\w` are ASCII-only, so rules that need whol
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_PATTERN_CHARS = 64_000
@@ -42,6 +43,10 @@ def char_spans(compiled, text: str):
     offsets when given a str (measured several times slower); byte offsets are converted only
     for the matches, and not at all for ASCII text.
     """
+    if isinstance(compiled, re.Pattern):  # Python's engine (no google-re2): str offsets already
+        for match in compiled.finditer(text):
+            yield match.span()
+        return
     data = text.encode("utf-8", "surrogatepass")
     if len(data) == len(text):
         yield from byte_spans(compiled, data)

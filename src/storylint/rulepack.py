@@ -159,7 +159,7 @@ def _story_format(meta: dict, messages: list[str]) -> StoryFormat:
     if not markers or messages:
         return DEFAULT_FORMAT
     combined = "(?m)^(?:" + "|".join(f"(?:{m})" for m in markers) + ")"
-    return StoryFormat(compile_regex(combined, ignore_case=True), on_bytes=True)
+    return StoryFormat(compile_regex(combined, ignore_case=True))
 
 
 def _read(path: Path, messages: list[str]) -> YamlDoc | None:

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from storylint.dates import DATE_HINT, UNDATED
+from storylint.patterns import char_spans
 
 SECTION_KINDS = (
     "headline", "date", "location", "header", "shot", "body", "boilerplate", "trailing",
@@ -56,29 +57,19 @@ class StoryFormat:
     """Pack-supplied hints for the parser: the lines that make up the licensing boilerplate.
 
     `markers` is one compiled pattern, anchored at line starts in multi-line mode, for all the
-    pack's marker regexes; it runs once over a story (on UTF-8 bytes when `on_bytes`, as RE2's
-    wrapper is several times faster there than on str) instead of once per line and marker.
+    pack's marker regexes; it runs once over a story instead of once per line and marker.
     """
 
     markers: object = re.compile("(?m)^(?:" + "|".join(DEFAULT_BOILERPLATE_MARKERS) + ")",
                                  re.IGNORECASE)
-    on_bytes: bool = False
 
     def marker_lines(self, text: str) -> set[int]:
         """0-based indices of the lines that start with a boilerplate marker."""
-        data = text.encode("utf-8") if self.on_bytes else text
-        newline = b"\n" if self.on_bytes else "\n"
-        if self.on_bytes:
-            from storylint.patterns import byte_spans
-
-            spans = byte_spans(self.markers, data)
-        else:
-            spans = (match.span() for match in self.markers.finditer(data))
         lines = set()
-        for start, end in spans:
-            found = data[start:end]  # a leading \s* may start on an earlier, blank line
+        for start, end in char_spans(self.markers, text):
+            found = text[start:end]  # a leading \s* may start on an earlier, blank line
             skipped = len(found) - len(found.lstrip())
-            lines.add(data.count(newline, 0, start + skipped))
+            lines.add(text.count("\n", 0, start + skipped))
         return lines
 
 

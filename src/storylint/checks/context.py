@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from storylint.patterns import char_spans, compile_regex
+
 APOSTROPHES = "'\u2019"
 WINDOW_CHARS = 100  # enough for an if-clause before a misused "then"
 # Punctuation that ends the clause a word's context is read from.
@@ -60,52 +62,16 @@ class Finder:
     """Literal words as one RE2 alternation: linear time, one pass, no per-word Python loop."""
 
     def __init__(self, words: list[str]):
-        from storylint.patterns import compile_regex
-
         alternatives = ["".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch)
                                 for ch in word)
                         for word in sorted(words, key=lambda w: (-len(w), w))]
         self.words = tuple(words)
         self.key = ("confusable-words", frozenset(words))  # stories cache scans under this
         self.compiled = compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True)
-        self._match = _first_span(self.compiled)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every occurrence, as character offsets into `text`.
-
-        RE2 is run on the UTF-8 bytes (its Python wrapper spends most of its time converting
-        offsets for `str` input: measured 3x slower); byte offsets are turned into character
-        offsets only for the hits, and not at all for ASCII text."""
-        data = text.encode("utf-8")
-        spans = self._byte_spans(data)
-        if len(data) == len(text):
-            return spans
-        out, char, byte = [], 0, 0
-        for start, end in spans:
-            char += len(data[byte:start].decode("utf-8"))
-            byte = start
-            out.append((char, char + len(data[start:end].decode("utf-8"))))
-        return out
-
-    def _byte_spans(self, data: bytes) -> list[tuple[int, int]]:
-        if self._match is None:
-            return [m.span() for m in self.compiled.finditer(data)]
-        spans, pos, end = [], 0, len(data)
-        while pos < end:
-            span = self._match(data, pos, end)
-            if span[0] < 0:
-                break
-            spans.append(span)
-            pos = span[1]  # never empty: every alternative is a whole word
-        return spans
-
-
-def _first_span(compiled):
-    """(data, pos, end) -> the byte span of the next match, or None without the C++ binding."""
-    from storylint.patterns import raw_search
-
-    search = raw_search(compiled)
-    return None if search is None else (lambda data, pos, end: search(data, pos, end)[0])
+        """(start, end) of every occurrence, as character offsets into `text`."""
+        return list(char_spans(self.compiled, text))
 
 
 def find_words(finder: Finder, text: str):
