@@ -1,0 +1,55 @@
+"""Patterns that run on Python's backtracking `re` (the parser's own, and the reviewed pack's
+when google-re2 is absent) stay linear on hostile lines.
+
+Each case below took from seconds to hours before the patterns were rewritten (e.g. 22 s for a
+line of 2,000 spaces after a boilerplate line; 53 s for 20,000 blank lines with the default
+boilerplate markers). They run in a subprocess with a generous timeout, so a regression fails
+the test instead of hanging the suite.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+BOILERPLATE = ("Clients are reminded to adhere to all listed restrictions and to check the terms "
+               "of their licence agreements.\n")
+HOSTILE = {
+    "spaces after a boilerplate line": "Head\n\n" + BOILERPLATE + " " * 200_000 + "x\n",
+    "digits and spaces after a boilerplate line": "Head\n\n" + BOILERPLATE + "1 " * 100_000 + "x\n",
+    "e-mail-like run after a boilerplate line": "Head\n\n" + BOILERPLATE + "a@" * 100_000 + "\n",
+    "blank lines before a marker": "Head\n" + "\n" * 200_000 + BOILERPLATE,
+    "whitespace lines before a marker": "Head\n" + " \n" * 100_000 + "Facebook" + " " * 50_000,
+    "Email label before a long line": "Head\n\n" + BOILERPLATE + "Email:\n" + "x" * 200_000 + "\n",
+}
+SCRIPT = textwrap.dedent("""
+    import json, os, sys
+    from storylint.story import Story
+    from storylint.cli import main
+    if sys.argv[1] == "no-re2":
+        sys.modules["re2"] = None  # Python's re for the reviewed pack
+    texts = json.load(open(sys.argv[2], encoding="utf-8"))
+    for text in texts:
+        Story(text)  # the default boilerplate markers
+    sys.exit(main(["check", "--isolated", "-o", os.devnull, *sys.argv[3:]]))
+""")
+
+
+def _run(tmp_path, engine: str):
+    import json
+
+    paths = []
+    for index, text in enumerate(HOSTILE.values()):
+        path = tmp_path / f"hostile{index}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    texts = tmp_path / "texts.json"
+    texts.write_text(json.dumps(list(HOSTILE.values())), encoding="utf-8")
+    return subprocess.run([sys.executable, "-c", SCRIPT, engine, str(texts), *paths],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_hostile_lines_are_parsed_and_checked_in_linear_time(tmp_path):
+    result = _run(tmp_path, "re2")
+    assert result.returncode in (0, 1), result.stderr
+
