@@ -265,13 +265,22 @@ def start_report(folder: Path, output: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def wait_for_temp(folder: Path, process: subprocess.Popen) -> bool:
-    """True once the report's temporary file exists (the run is writing), False if it ended."""
+def wait_for_temp(folder: Path, process: subprocess.Popen, written: int = 0) -> bool:
+    """True once the report's temporary file exists and holds more than `written` bytes (the
+    run is writing stories), False if the run ended first."""
     while process.poll() is None:
-        if any(name.endswith(".storylint-tmp") for name in os.listdir(folder)):
-            return True
+        for name in os.listdir(folder):
+            if name.endswith(".storylint-tmp") and _size(folder / name) > written:
+                return True
         time.sleep(0.002)
     return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
 def child_processes(pid: int) -> list[int]:
@@ -295,10 +304,10 @@ def wait_until_gone(pids: list[int], seconds: float = 10.0) -> bool:
 
 @pytest.fixture
 def big_archive(tmp_path):
-    """600 small stories: a run long enough (seconds) to be killed while it writes."""
+    """3,000 small stories: a run long enough (seconds) to be killed while it writes."""
     folder = tmp_path / "archive"
     folder.mkdir()
-    for index in range(600):
+    for index in range(3000):
         shutil.copy(STORY, folder / f"{index:04d}.txt")
     (tmp_path / "report.json").write_text("previous report")
     return tmp_path
@@ -307,8 +316,8 @@ def big_archive(tmp_path):
 @pytest.mark.parametrize("sig, exit_code", [(signal.SIGKILL, -9), (signal.SIGTERM, 143)])
 def test_killed_report_leaves_the_old_file(big_archive, sig, exit_code):
     process = start_report(big_archive, "report.json")
-    assert wait_for_temp(big_archive, process), process.stderr.read().decode()
-    time.sleep(0.3)  # well into the run: some stories written to the temporary file
+    # well into the run: some stories already written to the temporary file
+    assert wait_for_temp(big_archive, process, written=2000), process.stderr.read().decode()
     workers = child_processes(process.pid)
     process.send_signal(sig)
     assert process.wait(timeout=60) == exit_code
