@@ -53,3 +53,7 @@ def test_hostile_lines_are_parsed_and_checked_in_linear_time(tmp_path):
     result = _run(tmp_path, "re2")
     assert result.returncode in (0, 1), result.stderr
 
+
+def test_hostile_lines_stay_linear_on_pythons_re_without_google_re2(tmp_path):
+    result = _run(tmp_path, "no-re2")
+    assert result.returncode in (0, 1), result.stderr

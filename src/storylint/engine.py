@@ -78,9 +78,12 @@ def bundled_pack_dirs() -> list[Path]:
 
 def load_rules(config: Config, extra_packs: list[Path] = ()) -> tuple[list[Rule], StoryFormat]:
     """Load every configured pack, check codes are unique, and return all rules plus the format."""
-    folders = (bundled_pack_dirs() if config.default_packs else []) + list(config.packs)
-    folders += list(extra_packs)
-    packs: list[RulePack] = [load_pack(folder) for folder in folders]
+    from storylint.patterns import reviewed_patterns
+
+    bundled = bundled_pack_dirs() if config.default_packs else []
+    with reviewed_patterns():  # storylint's own packs may run on Python's re without google-re2
+        packs: list[RulePack] = [load_pack(folder) for folder in bundled]
+    packs += [load_pack(folder) for folder in [*config.packs, *extra_packs]]
     rules = list(BUILTIN_RULES) + sorted((r for p in packs for r in p.rules), key=lambda r: r.code)
     check_unique(rules)
     fmt = next((p.format for p in packs if p.format is not DEFAULT_FORMAT), DEFAULT_FORMAT)

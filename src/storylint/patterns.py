@@ -4,9 +4,16 @@ RE2 runs in time linear in the input, whatever the pattern, and refuses what it 
 linear time (backreferences, lookaround) at load time rather than silently falling back to a
 backtracking engine. Its `\\b` and `\\w` are ASCII-only, so rules that need whole words say
 `whole-word: true` and the boundary is checked here with Unicode-aware `str.isalnum`.
+
+google-re2 is a declared dependency. Run from a source checkout without it, storylint still
+checks stories with its own reviewed rule packs (compiled inside `reviewed_patterns()`), on
+Python's `re`: their patterns are written to stay linear there too. Patterns from any other
+pack are refused (exit 2): they are untrusted, and `re` can take exponential time.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 from dataclasses import dataclass
 
@@ -16,6 +23,22 @@ MAX_PROGRAM_MEMORY = 8 << 20
 
 class PatternError(ValueError):
     """A pattern the safe engine refuses; the message says why."""
+
+
+_REVIEWED = contextvars.ContextVar("storylint_reviewed_patterns", default=False)
+NO_RE2 = ("this pattern needs the google-re2 package (pip install google-re2, or install "
+          "storylint with pip): rule-pack patterns never run on Python's backtracking re")
+
+
+@contextlib.contextmanager
+def reviewed_patterns():
+    """Patterns compiled inside come from storylint's own reviewed packs: without google-re2
+    they may run on Python's `re`."""
+    token = _REVIEWED.set(True)
+    try:
+        yield
+    finally:
+        _REVIEWED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -108,12 +131,19 @@ def compile_pattern(source: str, ignore_case: bool = False, whole_word: bool = F
     return Pattern(source, compiled, whole_word)
 
 
-def compile_regex(source: str, ignore_case: bool = False):
-    """Compile with RE2; raise PatternError naming the unsupported feature or syntax problem."""
-    import re2
+def compile_regex(source: str, ignore_case: bool = False, reviewed: bool = False):
+    """Compile with RE2; raise PatternError naming the unsupported feature or syntax problem.
 
+    Without google-re2, `reviewed` patterns (storylint's own, or built from escaped literals)
+    are compiled with Python's `re`; any other pattern is refused."""
     if len(source) > MAX_PATTERN_CHARS:
         raise PatternError(f"pattern too long ({len(source):,} > {MAX_PATTERN_CHARS:,} chars)")
+    try:
+        import re2
+    except ImportError:
+        if not (reviewed or _REVIEWED.get()):
+            raise PatternError(NO_RE2) from None
+        return _compile_python(source, ignore_case)
     options = re2.Options()
     options.log_errors = False
     options.max_mem = MAX_PROGRAM_MEMORY
@@ -123,6 +153,18 @@ def compile_regex(source: str, ignore_case: bool = False):
     except re2.error as exc:
         raise PatternError(_explain(source, exc)) from None
     return compiled
+
+
+_RE2_HEX = re.compile(r"(\\\\)|\\x\{([0-9A-Fa-f]{1,6})\}")  # an escaped backslash, or \x{HHHH}
+
+
+def _compile_python(source: str, ignore_case: bool):
+    """A reviewed RE2 pattern on Python's `re` (RE2's `\\x{HHHH}` written as `\\UHHHHHHHH`)."""
+    translated = _RE2_HEX.sub(lambda m: m.group(1) or f"\\U{int(m.group(2), 16):08X}", source)
+    try:
+        return re.compile(translated, re.IGNORECASE if ignore_case else 0)
+    except re.error as exc:
+        raise PatternError(f"invalid pattern: {exc}") from None
 
 
 def _explain(source: str, exc: Exception) -> str:
