@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 
 from storylint.cli import main
 
@@ -157,3 +158,18 @@ def test_odd_file_names_and_bidi_text_are_escaped_in_output(tmp_path, capsys):
     json.loads(out)
     code, out, _ = run(capsys, str(tmp_path))
     assert "\u202e" not in out and "\\u202e" in out
+
+
+@pytest.mark.parametrize("module, package, argv", [
+    ("yaml", "pyyaml", ["check", "--isolated", "fixtures/example-story.txt"]),
+    ("jinja2", "jinja2", ["report", "--isolated", "-q", "fixtures/archive", "--format", "html"]),
+])
+def test_missing_dependency_is_exit_2_naming_the_package(module, package, argv):
+    """A run from a source checkout without a declared dependency says what to install."""
+    code = (f"import sys; sys.modules[{module!r}] = None; from storylint.cli import main; "
+            f"sys.exit(main({argv!r}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=REPO, env={**os.environ, "STORYLINT_NO_CACHE": "1"})
+    assert result.returncode == 2, result.stderr
+    assert f"needs the Python package '{package}'" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

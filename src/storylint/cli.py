@@ -78,11 +78,24 @@ def _report_failure(exc: Exception, args) -> int:
         for message in str(exc).splitlines():
             print(f"storylint: error: {message}", file=sys.stderr)
         return EXIT_CONFIG
+    package = _DEPENDENCIES.get((getattr(exc, "name", None) or "").split(".")[0])
+    if isinstance(exc, ImportError) and package:
+        print(f"storylint: error: this command needs the Python package {package!r}, which is "
+              f"not installed (pip install {package}, or install storylint with pip)",
+              file=sys.stderr)
+        return EXIT_CONFIG
     if getattr(args, "debug", False):
         raise exc
     print(f"storylint: internal error: {type(exc).__name__}: {exc} "
           "(run with --debug for a traceback; please report it)", file=sys.stderr)
     return EXIT_INTERNAL
+
+
+# Import names of declared dependencies and the packages that provide them: a run from a source
+# checkout without them is an environment problem (exit 2), not a bug in storylint.
+_DEPENDENCIES = {"yaml": "pyyaml", "re2": "google-re2", "jinja2": "jinja2", "tqdm": "tqdm",
+                 "sklearn": "scikit-learn", "joblib": "joblib", "numpy": "numpy",
+                 "scipy": "scipy"}
 
 
 def _model_errors() -> tuple:
