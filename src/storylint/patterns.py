@@ -123,6 +123,66 @@ def raw_search(compiled):
 _RAW: dict[int, tuple] = {}  # id(compiled) -> (compiled, search); compiled patterns live long
 
 
+class PresenceScan:
+    """One RE2 scan of a text that tells which of many registered patterns match anywhere in it.
+
+    Rules of one kind register their compiled patterns at build time; at check time a single
+    scan (an RE2::Set) replaces one full scan per rule, and a rule whose patterns are absent
+    skips its own search (each search of a 1.5 KB story costs 6-14 us; most stories match
+    none). Only a prefilter: a rule whose pattern is present still runs its own search.
+    Without google-re2, or when the set cannot be built, `present` answers None ("unknown").
+    """
+
+    def __init__(self):
+        self._index: dict[tuple[str, bool], int] = {}
+        self._set = None  # compiled lazily, rebuilt after a registration
+
+    def register(self, compiled) -> int | None:
+        """The index of `compiled` in the set (None when it cannot take part)."""
+        options = getattr(compiled, "options", None)
+        if options is None:  # Python's re (no google-re2)
+            return None
+        key = (compiled.pattern, options.case_sensitive)
+        if key not in self._index:
+            self._index[key] = len(self._index)
+            self._set = None
+        return self._index[key]
+
+    def present(self, text: str, memo: dict) -> frozenset[int] | None:
+        """Indices of the registered patterns that match somewhere in `text`; `memo` (the
+        story's) keeps the answer for the other rules that ask about the same text."""
+        key = ("presence", id(self), len(self._index))
+        if key not in memo:
+            memo[key] = self._scan(text)
+        return memo[key]
+
+    def _scan(self, text: str) -> frozenset[int] | None:
+        scanner = self._set if self._set is not None else self._compile()
+        if scanner is False:
+            return None
+        return frozenset(scanner.Match(text.encode("utf-8", "surrogatepass")) or ())
+
+    def _compile(self):
+        try:
+            import re2
+
+            options = re2.Options()
+            options.log_errors = False
+            options.max_mem = MAX_PROGRAM_MEMORY
+            scanner = re2._re2.Set(re2._Anchor.UNANCHORED, options)
+            for (source, case_sensitive), index in sorted(self._index.items(),
+                                                          key=lambda item: item[1]):
+                wrapped = source if case_sensitive else f"(?i:{source})"
+                if scanner.Add(wrapped.encode("utf-8")) != index:
+                    raise ValueError(f"could not add {source!r}")
+            if not scanner.Compile():
+                raise ValueError("could not compile the set")
+        except (ImportError, AttributeError, TypeError, ValueError, RuntimeError):
+            scanner = False  # no prefilter: every rule runs its own search
+        self._set = scanner
+        return scanner
+
+
 def compile_pattern(source: str, ignore_case: bool = False, whole_word: bool = False) -> Pattern:
     """Compile a rule pattern that must never match the empty string."""
     compiled = compile_regex(source, ignore_case)

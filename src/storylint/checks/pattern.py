@@ -6,7 +6,7 @@ import unicodedata
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
-from storylint.patterns import PatternError, compile_pattern
+from storylint.patterns import PatternError, PresenceScan, compile_pattern
 from storylint.schema import Field
 
 OPTIONS = {
@@ -23,6 +23,7 @@ OPTIONS = {
     "max-per-file": Field("int", default=20, doc="cap on findings per file"),
 }
 PARAMS = ("match", "codepoint")
+PRESENCE = PresenceScan()  # one scan per story tells which pattern rules can match at all
 DEFAULT_SECTIONS = ("headline", "shot", "body")
 
 
@@ -57,11 +58,17 @@ def _compile(source, ignore_case, whole_word, keys):
 class _Pattern:
     def __init__(self, compiled, prefilter, opts):
         self.compiled, self.prefilter = compiled, prefilter
+        indices = [PRESENCE.register(pattern.compiled) for pattern in compiled]
+        self.presence = None if None in indices else frozenset(indices)
         self.once = opts["once_per_section"]
         self.limit = opts["max_per_file"]
 
     def run(self, story, rule):
         """Report matches inside the rule's sections, at most `max-per-file` of them."""
+        if self.presence is not None:
+            present = PRESENCE.present(story.text, story.memo)
+            if present is not None and not present & self.presence:
+                return []
         if self.prefilter:
             lowered = story.text.lower()
             if not any(literal in lowered for literal in self.prefilter):
