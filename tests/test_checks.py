@@ -144,3 +144,24 @@ def test_skeleton_reveals_hidden_words():
 
     assert skeleton("vi\u200bagra") == "viagra"
     assert skeleton("ｆｒｅｅ Арр1е") == "free App1e"
+
+
+def test_finding_constructor_takes_every_field_and_stays_frozen():
+    """Finding has a hand-written __init__ (speed); it must take exactly the dataclass fields,
+    with the same defaults, and the instance must still refuse assignment."""
+    import dataclasses
+    import inspect
+
+    from storylint.finding import Finding, Severity
+
+    params = inspect.signature(Finding.__init__).parameters
+    fields = dataclasses.fields(Finding)
+    assert [f.name for f in fields] == list(params)[1:]
+    for f in fields:
+        default = params[f.name].default
+        assert default == (f.default if f.default is not dataclasses.MISSING
+                           else inspect.Parameter.empty), f.name
+    finding = Finding("SL1", "x", Severity.ERROR, "m", "p", 1, 1, 1, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.line = 2
+    assert dataclasses.replace(finding, line=3).line == 3 and finding.source == "rule"

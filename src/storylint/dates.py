@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 
 MONTHS = {
@@ -20,8 +21,10 @@ DATE_HINT = re.compile(
 UNDATED = re.compile(r"(?:date\s+)?(?:unknown|undated|recent|various dates|file)\Z", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> _dt.date | None:
-    """The calendar date written in `text`, or None when it is not a valid date."""
+    """The calendar date written in `text`, or None when it is not a valid date (memoised: an
+    archive repeats the same few thousand date strings)."""
     text = " ".join(text.replace("\u00a0", " ").split()).strip(" .")
     for pattern in (_DAY_FIRST, _MONTH_FIRST, _ISO):
         match = pattern.match(text)

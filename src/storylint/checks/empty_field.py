@@ -9,7 +9,7 @@ from __future__ import annotations
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
 from storylint.finding import Fix
-from storylint.patterns import PatternError, compile_regex, raw_search
+from storylint.patterns import PatternError, char_spans, compile_regex, raw_search
 from storylint.schema import Field
 
 OPTIONS = {
@@ -73,7 +73,7 @@ class _EmptyField:
         index = next(i for i, group in enumerate(self.group_of_field) if groups[group])
         name, value, template = self.fields[index]
         following = story.lines[number].strip() if number < len(story.lines) else ""
-        if following and value.search(following) and not _is_label(following):
+        if following and next(char_spans(value, following), None) and not _is_label(following):
             return None
         colon = text.rindex(":")
         start = story.line_starts[number - 1] + colon

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from storylint.checks import OptionError
 from storylint.checks.base import content_span, make_finding
-from storylint.patterns import PatternError, compile_pattern
+from storylint.patterns import PatternError, PresenceScan, compile_pattern
 from storylint.schema import Field
 
 OPTIONS = {
@@ -34,17 +34,26 @@ def build(rule):
 class _RequiredText:
     def __init__(self, items):
         self.items = items
+        self.presence = PresenceScan()  # one scan of the sections answers for every item
+        self.indices = [self.presence.register(pattern.compiled) for _, pattern in items]
 
     def run(self, story, rule):
         """One finding per required item not found in the rule's sections."""
         sections = [s for s in story.sections if rule.applies_to(s.kind)]
         text = "\n".join(story.section_text(s) for s in sections)
-        missing = [name for name, pattern in self.items if next(pattern.spans(text), None) is None]
+        missing = [name for (name, _), found in zip(self.items, self._found(text)) if not found]
         if not missing:
             return []
         anchor = sections[0].start_line if sections else _last_line(story)
         start, end = content_span(story, anchor)
         return [make_finding(rule, story, start, end, {"item": name}) for name in missing]
+
+    def _found(self, text: str) -> list[bool]:
+        """Whether each item occurs in `text`."""
+        present = self.presence.present(text, {})
+        if present is None:  # no google-re2: each pattern's own search
+            return [next(pattern.spans(text), None) is not None for _, pattern in self.items]
+        return [index in present for index in self.indices]
 
 
 def _last_line(story) -> int:
