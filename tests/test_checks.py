@@ -146,21 +146,31 @@ def test_skeleton_reveals_hidden_words():
     assert skeleton("ｆｒｅｅ Арр1е") == "free App1e"
 
 
-def test_finding_constructor_takes_every_field_and_stays_frozen():
-    """Finding has a hand-written __init__ (speed); it must take exactly the dataclass fields,
-    with the same defaults, and the instance must still refuse assignment."""
+@pytest.mark.parametrize("record", ["Finding", "Fix"])
+def test_record_constructors_take_every_field(record):
+    """Finding and Fix have hand-written __init__s (speed); each must take exactly the
+    dataclass fields, in order, with the same defaults."""
     import dataclasses
     import inspect
 
-    from storylint.finding import Finding, Severity
+    from storylint import finding
 
-    params = inspect.signature(Finding.__init__).parameters
-    fields = dataclasses.fields(Finding)
+    cls = getattr(finding, record)
+    params = inspect.signature(cls.__init__).parameters
+    fields = dataclasses.fields(cls)
     assert [f.name for f in fields] == list(params)[1:]
     for f in fields:
         default = params[f.name].default
         assert default == (f.default if f.default is not dataclasses.MISSING
                            else inspect.Parameter.empty), f.name
+
+
+def test_finding_stays_frozen():
+    """Assignment is still refused, and replace() still builds a changed copy."""
+    import dataclasses
+
+    from storylint.finding import Finding, Severity
+
     finding = Finding("SL1", "x", Severity.ERROR, "m", "p", 1, 1, 1, 2)
     with pytest.raises(dataclasses.FrozenInstanceError):
         finding.line = 2

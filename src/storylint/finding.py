@@ -24,7 +24,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Fix:
     """A replacement of text[start:end] (offsets into the decoded story text)."""
 
@@ -33,6 +33,13 @@ class Fix:
     replacement: str
     safe: bool
     description: str = ""
+
+    def __init__(self, start: int, end: int, replacement: str, safe: bool,
+                 description: str = ""):
+        """One update of the instance dict instead of the generated frozen __init__ (see
+        Finding.__init__)."""
+        self.__dict__.update(start=start, end=end, replacement=replacement, safe=safe,
+                             description=description)
 
 
 @dataclass(frozen=True, init=False)
