@@ -80,6 +80,9 @@ _CURRENCY = ("$", "\u00a3", "\u20ac", "\u00a5", "\u20b9")
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,}\d(?!\w)")
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F]")
 _SHOUT = re.compile(r"\b[A-Z]{3,}\b")
+# Three capitals in a row are rare in news; looking for them first (a plain character-class
+# scan) skips the word-boundary search on almost every line, with the same count.
+_SHOUT_HINT = re.compile(r"[A-Z]{3}")
 _QUOTES = ("\"", "\u201c", "'", "\u2018")
 
 
@@ -131,7 +134,7 @@ def analyse_text(text: str) -> LineText:
         _clip(counts["e-mail"]), _clip(counts["handle"]), _clip(counts["hashtag"]),
         _clip(counts["emoji"]), _clip(counts["price"]), _clip(counts["phone"]),
         _clip(words.count("zzpct")), _clip(original.count("!")), _clip(original.count("?")),
-        min(len(_SHOUT.findall(original)) / n * 4, 1.0), math.log1p(len(original)) / 7.0,
+        min(_shouted_words(original) / n * 4, 1.0), math.log1p(len(original)) / 7.0,
         1.0 if len(words) <= 3 else 0.0, 1.0 if original.lstrip().startswith(_QUOTES) else 0.0,
         0.0 if content else 1.0,
     )
@@ -149,6 +152,11 @@ def split_words(low: str) -> tuple[str, ...]:
     if low.isascii():
         return tuple(low.translate(_ASCII_TABLE).split())
     return tuple(_WORD.findall(_DIGIT.sub("0", low)))
+
+
+def _shouted_words(text: str) -> int:
+    """How many words of three or more ASCII capitals the text has."""
+    return len(_SHOUT.findall(text)) if _SHOUT_HINT.search(text) else 0
 
 
 def _clip(count: int) -> float:

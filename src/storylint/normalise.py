@@ -29,6 +29,9 @@ _TO_LATIN = str.maketrans(LOOKALIKES)
 # news with curly quotes); one regex search answers "is there anything to change?" far faster.
 _ANY_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
 _ANY_LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "]")
+# Most non-ASCII text (curly quotes, accents) has neither: one scan for both answers that.
+_ANY_INVISIBLE_OR_LOOKALIKE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "".join(LOOKALIKES)
+                                         + "]")
 
 
 def strip_invisible(text: str) -> str:
@@ -42,6 +45,8 @@ def skeleton(text: str) -> str:
     """Invisible characters removed, compatibility forms folded (NFKC), look-alikes made Latin."""
     if text.isascii():  # nothing to remove or fold
         return text
+    if not _ANY_INVISIBLE_OR_LOOKALIKE.search(text) and unicodedata.is_normalized("NFKC", text):
+        return text  # what the steps below would return, in one scan instead of two
     folded = strip_invisible(text)
     if not unicodedata.is_normalized("NFKC", folded):
         folded = unicodedata.normalize("NFKC", folded)
