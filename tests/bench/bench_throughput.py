@@ -5,9 +5,10 @@ Usage: python tests/bench/bench_throughput.py [--stories 10000] [--repeat 3] [--
 Builds scripts from real news (BBC, AG News, Lee in ../shared/data) with `training/scripts.py`,
 then times, in one process on one core and in the same run: (a) parse only (`Story(...)`),
 (b) every enabled rule, (c) every enabled rule except the confusable-word ones, (d) parsing and
-the two confusable-word rules only. Each mode runs `--repeat` times in interleaved order, each
-time with a freshly built linter warmed up on other scripts (so memoised model scores from an
-earlier pass over the same scripts never flatter a figure); the best and the median CPU time are
+the two confusable-word rules only, (e) every enabled rule except the promo-tail classifier.
+Each mode runs `--repeat` times in interleaved order, each time with a freshly built linter
+warmed up on other scripts (so memoised model scores from an earlier pass over the same scripts
+never flatter a figure); the best and the median CPU time are
 reported as stories per second per core (on a shared machine the best run is the least
 disturbed one). The cost of the two confusable-word rules is (d) - (a), and (b) - (c).
 """
@@ -27,6 +28,7 @@ from storylint.training.corpora import ag_news, bbc_news, default_data_dir, lee_
 from storylint.training.scripts import make_script
 
 CONFUSABLE_RULES = ("confusable-word", "confusable-word-likely")
+CLASSIFIER_RULES = ("promo-tail",)
 
 
 def build_corpus(count: int, seed: int) -> list[str]:
@@ -73,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "parse only (rules off)": lambda: Story,
         "all rules": lambda: make_linter().check_text,
         "all rules except confusables": lambda: make_linter(CONFUSABLE_RULES).check_text,
+        "all rules except classifier": lambda: make_linter(CLASSIFIER_RULES).check_text,
         "parse + confusables only": lambda: make_linter(only=CONFUSABLE_RULES).check_text,
     }
     seconds: dict[str, list[float]] = {name: [] for name in modes}
