@@ -6,8 +6,9 @@ Timing on a shared 2-core machine moves by ±30% between identical runs, too muc
 change. Instruction counts do not move. For each source tree (default: this one; give another
 checkout's root to compare side by side), a child Python builds the linter, warms it on 200
 scripts, then runs `check_text` over N scripts; the same child with N = 0 is subtracted, so
-start-up, rule loading and warm-up cancel out. The garbage collector is off in the children
-(a full collection falling inside one run and not the other moved totals by ~10%).
+start-up, rule loading and warm-up cancel out. The garbage collector and the rule cache are off
+in the children (a full collection, or a cache miss, falling inside one run and not the other
+moved totals by 10-40%).
 
 The corpus is the issue 3 benchmark's (`bench_promo_tail.make_corpus`: generated scripts from
 ../shared/data, a third with real promotional tails), written once to a temporary folder.
@@ -44,7 +45,8 @@ for text in [open(p, encoding="utf-8").read() for p in paths[:count]]:
 
 def instructions(tree: Path, corpus: Path, count: int, ignore: str) -> int:
     """Instructions callgrind counts for one child run over `count` stories."""
-    env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONHASHSEED="0")
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONHASHSEED="0",
+               STORYLINT_NO_CACHE="1")  # a rule-cache miss in only one of the two runs skews
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
          "-c", CHILD, str(corpus), str(count), ignore],
