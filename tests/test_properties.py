@@ -105,7 +105,6 @@ def test_skeleton_fast_paths_equal_the_plain_definition(text):
     assert strip_invisible(text) == text.translate(INVISIBLE)
 
 
-
 _TRIGGERS = st.text(alphabet=st.sampled_from(
     list("TKX[]insert ab\n") + ["\u200b", "\u202e", "\x00", "\x0c", "â", "€", "™", "Ã", "©",
                                 "😁", "\u2600", "А", "р", "\u00ad"]), max_size=40)
@@ -119,7 +118,7 @@ def test_presence_scan_agrees_with_each_patterns_own_search(all_rules, script):
     from storylint.checks.pattern import PRESENCE
 
     patterns = [p for rule in all_rules[0] if rule.kind == "pattern" for p in rule.check.compiled]
-    present = PRESENCE.present(script, {})
+    present = PRESENCE.present(script)
     assert present is not None  # google-re2 is installed in the test environment
     for pattern in patterns:
         found = pattern.compiled.search(script) is not None

@@ -66,4 +66,3 @@ def test_split_directive_reads_what_the_old_pattern_read(text):
     match = _OLD_FORM.match(text)
     expected = match and (match.group("action"), match.group("rules"), match.group("reason"))
     assert split_directive(text) == expected
-

@@ -148,9 +148,11 @@ class PresenceScan:
             self._set = None
         return self._index[key]
 
-    def present(self, text: str, memo: dict) -> frozenset[int] | None:
+    def present(self, text: str, memo: dict | None = None) -> frozenset[int] | None:
         """Indices of the registered patterns that match somewhere in `text`; `memo` (the
         story's) keeps the answer for the other rules that ask about the same text."""
+        if memo is None:
+            return self._scan(text)
         key = ("presence", id(self), len(self._index))
         if key not in memo:
             memo[key] = self._scan(text)

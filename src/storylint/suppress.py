@@ -81,7 +81,7 @@ def _parse(text: str, codes_by_key: dict[str, str]) -> tuple[str | None, set[str
     action, rules, reason = parts
     if action not in ACTIONS:
         return f"unknown suppression {action!r}; use {' or '.join(ACTIONS)}", set(), action
-    if not (reason or "").strip():
+    if not reason:
         return "suppression needs a reason after '--'", set(), action
     keys = [k for k in re.split(r"[\s,]+", rules) if k]
     unknown = [k for k in keys if k not in codes_by_key]

@@ -50,7 +50,7 @@ class _RequiredText:
 
     def _found(self, text: str) -> list[bool]:
         """Whether each item occurs in `text`."""
-        present = self.presence.present(text, {})
+        present = self.presence.present(text)
         if present is None:  # no google-re2: each pattern's own search
             return [next(pattern.spans(text), None) is not None for _, pattern in self.items]
         return [index in present for index in self.indices]
