@@ -1,18 +1,25 @@
 """Content fingerprints (shared by SARIF and baselines), and clean exits on SIGTERM."""
 from __future__ import annotations
 
+import io
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from storylint.atomic import write_bytes_atomic
 from storylint.finding import Finding, Severity
+from storylint.engine import RunResult
 from storylint.fingerprint import content_fingerprints, excerpt, quoted_lines
+from storylint.report import CONTEXT_FORMATS, FORMATS, render
+from storylint.source import StoryFile
 
 LINE = "The army launched a lighting offensive on Sunday."
 
@@ -54,6 +61,24 @@ def test_quoted_lines_are_cut_around_the_finding():
     assert line == 1 and "lighting" in text and len(text) <= 242
     assert text.startswith("\u2026") and text.endswith("\u2026") and "\r" not in text
     assert excerpt("short", 1) == "short"
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_only_context_formats_read_fingerprints_or_quotes(linter, name):
+    """`check` skips fingerprints and quoted lines unless the format is in CONTEXT_FORMATS: any
+    other format must print the same with and without them (and the listed ones must not)."""
+    story = (FIXTURES / "example-story.txt").read_text(encoding="utf-8")
+    story += "\nGreetings, I'm Rich. Visit cheapdomains.example.com for deals!\n"
+    full = linter.check_source(StoryFile("story.txt", text=story, encoding="utf-8"))
+    bare = replace(full, fingerprints=(), quotes=())
+    assert full.fingerprints and full.quotes
+
+    def output(report):
+        stream = io.StringIO()
+        render(name, RunResult([report], linter.rules), stream)
+        return re.sub(r'"(?:generated|date|timestamp)[^,\n]*', "", stream.getvalue())
+
+    assert (output(full) != output(bare)) == (name in CONTEXT_FORMATS)
 
 
 def test_interrupted_atomic_write_leaves_original_and_no_temp(tmp_path):

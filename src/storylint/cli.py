@@ -342,7 +342,7 @@ def build_linter(args):
 def cmd_check(args) -> int:
     """`storylint check`: lint stories and print findings in the chosen format."""
     from storylint.engine import run_check
-    from storylint.report import render
+    from storylint.report import CONTEXT_FORMATS, render
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
@@ -356,6 +356,8 @@ def cmd_check(args) -> int:
     if args.stdin_filename:
         linter.stdin_name = args.stdin_filename
     narrow = _filters(args)
+    linter.keep_context = args.format in CONTEXT_FORMATS or any((
+        args.fix, args.diff, args.diff_only, args.baseline, args.write_baseline))
     fixes = None
     if args.fix or args.diff:
         from storylint.fixing import run_fixes

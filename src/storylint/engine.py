@@ -145,6 +145,9 @@ class Linter:
         self.builtin = {r.name: r for r in rules if r.kind == "diagnostic"}
         self.keys = {k: r.code for k, r in rule_index(rules).items()}
         self.format = fmt
+        # Content fingerprints and quoted lines cost ~3% of a run; formats and options that never
+        # read them (CONTEXT_FORMATS in storylint.report says which do) turn this off.
+        self.keep_context = True
         self.internal_errors = 0
         self.weights = {r.code: r.weight for r in rules}
         for rule in self.checks:  # load models etc. now, so their errors stop the run (exit 2)
@@ -192,6 +195,8 @@ class Linter:
                          if text_findings is None else list(text_findings))
         findings.sort(key=Finding.sort_key)
         score, breakdown = score_story(findings, self.weights)
+        if not self.keep_context:
+            return FileReport(path, source.encoding, tuple(findings), score, breakdown)
         return FileReport(path, source.encoding, tuple(findings), score, breakdown,
                           content_fingerprints(findings, source.text),
                           quoted_lines(findings, source.text))

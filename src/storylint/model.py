@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import sys
 import zlib
@@ -36,6 +37,24 @@ _CACHE_LIMIT = 200_000  # words: a news vocabulary levels off far below this
 # repeat (boilerplate, stock shot lines) are back in the cache right after a clear.
 _TEXT_CACHE_LIMIT = 10_000
 _DIGITS = re.compile(r"\d")
+
+
+def _compiled_hashed_sum():
+    """The C `hashed_sum` (storylint._speedups) if it was built for these features, else None.
+
+    The build compiles it where a C compiler exists; without it, or with a module left over
+    from another feature version, the pure-Python loop below gives the same numbers, slower.
+    """
+    if os.environ.get("STORYLINT_SPEEDUPS", "").strip().lower() == "off":
+        return None
+    try:
+        from storylint import _speedups
+    except ImportError:
+        return None
+    return _speedups.hashed_sum if _speedups.FEATURE_VERSION == F.FEATURE_VERSION else None
+
+
+COMPILED_HASHED_SUM = _compiled_hashed_sum()
 
 
 class Manifest:
@@ -210,6 +229,16 @@ class LinearModel:
         return cached
 
     def _hashed_sum(self, words: tuple[str, ...]) -> float:
+        """Sum of the weights of the words' hashed columns (compiled when available)."""
+        if COMPILED_HASHED_SUM is None:
+            return self.python_hashed_sum(words)
+        total = COMPILED_HASHED_SUM(words, self.weights, self.mask, self._words)
+        if len(self._words) > _CACHE_LIMIT:
+            self._words.clear()
+        return total
+
+    def python_hashed_sum(self, words: tuple[str, ...]) -> float:
+        """`_hashed_sum` in plain Python, with a per-word cache (the reference the C matches)."""
         total = 0.0
         word_cache, weights, mask = self._words, self.weights, self.mask
         weight_of = weights.__getitem__

@@ -16,6 +16,10 @@ FORMATS = {
     "html": "storylint.report.html",
 }
 
+# The formats that read FileReport.fingerprints (SARIF's partialFingerprints) or .quotes (the
+# HTML page's quoted lines); `check` computes neither for the others.
+CONTEXT_FORMATS = frozenset(("sarif", "html"))
+
 
 def render(name: str, result, stream) -> None:
     """Write `result` to `stream` in the named format."""

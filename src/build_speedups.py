@@ -1,0 +1,93 @@
+"""Hatchling build hook: compile `storylint._speedups` (one C file) when a C compiler is there.
+
+The extension only makes the promo-tail scorer faster; pure Python computes the same numbers.
+So a machine without a compiler still gets a working (slower) install, with a warning, unless
+STORYLINT_SPEEDUPS=require. STORYLINT_SPEEDUPS=off builds pure Python on purpose.
+
+- a wheel gets the compiled module and a platform tag;
+- an editable install gets it next to the sources (src/storylint/, ignored by git), since the
+  editable wheel points Python at src/.
+
+The compiler and flags are the interpreter's own (sysconfig: CC, LDSHARED, CCSHARED), so the
+module matches the Python it is built for; no build-time dependency beyond hatchling.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+try:
+    from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+except ImportError:  # the tests import this file for compile_extension alone
+    BuildHookInterface = object
+
+SOURCE = Path("src", "storylint", "_speedups.c")
+MODES = ("auto", "require", "off")
+
+
+class SpeedupsBuildHook(BuildHookInterface):
+    """Builds the optional C extension into the wheel (or next to the sources, if editable)."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict) -> None:
+        """Compile the extension and add it to the build; fall back to pure Python if allowed."""
+        if self.target_name != "wheel":
+            return
+        mode = os.environ.get("STORYLINT_SPEEDUPS", "auto").strip().lower() or "auto"
+        if mode not in MODES:
+            raise ValueError(f"STORYLINT_SPEEDUPS must be one of {', '.join(MODES)}, not {mode!r}")
+        if mode == "off":
+            return
+        name = "_speedups" + sysconfig.get_config_var("EXT_SUFFIX")
+        if version == "editable":
+            target = Path(self.root, "src", "storylint", name)
+        else:
+            self._tmp = tempfile.mkdtemp(prefix="storylint-build-")
+            target = Path(self._tmp, name)
+        problem = compile_extension(Path(self.root, SOURCE), target)
+        if problem:
+            if mode == "require":
+                raise RuntimeError(f"cannot build storylint._speedups: {problem}")
+            print(f"warning: storylint._speedups not built ({problem}); the promo-tail scorer "
+                  "runs in pure Python (same results, slower)", file=sys.stderr)
+            return
+        build_data["pure_python"] = False
+        build_data["infer_tag"] = True
+        if version != "editable":
+            build_data["force_include"][str(target)] = f"storylint/{name}"
+
+    def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
+        """Remove the temporary build folder of a regular wheel."""
+        tmp = getattr(self, "_tmp", None)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def compile_extension(source: Path, target: Path) -> str | None:
+    """Compile and link `source` into `target`; None on success, else why it failed."""
+    linker = sysconfig.get_config_var("LDSHARED")
+    if not linker or os.name == "nt":
+        return "no C compiler configuration for this Python (sysconfig LDSHARED)"
+    command = shlex.split(linker)
+    if shutil.which(command[0]) is None:
+        return f"C compiler {command[0]!r} not found"
+    flags = shlex.split(sysconfig.get_config_var("CCSHARED") or "")
+    include = sysconfig.get_paths()["include"]
+    partial = target.with_name(target.name + ".partial")
+    command += [*flags, "-O2", "-Wall", "-I", include, str(source), "-o", str(partial)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        return f"{command[0]}: {exc}"
+    if done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        return f"{shlex.join(command)} failed:\n{done.stderr.strip()}"
+    os.replace(partial, target)  # an interrupted build never leaves a half-written module
+    return None

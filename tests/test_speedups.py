@@ -1,0 +1,141 @@
+"""The optional C scorer (storylint._speedups) gives exactly the pure-Python numbers."""
+from __future__ import annotations
+
+import importlib.util
+import random
+import shlex
+import shutil
+import sys
+import sysconfig
+from array import array
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylint import model as model_module
+from storylint.checks.classifier import open_check
+from storylint.model import load_model, resolve_model_dir
+from storylint.story import Story
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+compile_extension = _load("build_speedups", REPO / "src" / "build_speedups.py").compile_extension
+
+try:
+    from storylint import _speedups
+except ImportError:
+    _speedups = None
+
+needs_speedups = pytest.mark.skipif(
+    _speedups is None, reason="storylint._speedups was not built (no C compiler at install, or "
+                              "STORYLINT_SPEEDUPS=off); the pure-Python scorer is in use")
+# Python 3.12+ sums floats with compensation in sum(): the last bits may then differ.
+EXACT = sys.version_info < (3, 12)
+WORD = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+
+
+def _compiler_available() -> bool:
+    linker = sysconfig.get_config_var("LDSHARED")
+    return bool(linker) and shutil.which(shlex.split(linker)[0]) is not None
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_model(resolve_model_dir("promo-tail"))
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b if EXACT else a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.skipif(not _compiler_available(), reason="no C compiler for this Python")
+def test_the_install_built_the_extension():
+    """Where a compiler exists the build must not fall back silently to the slow scorer."""
+    assert _speedups is not None and _speedups.FEATURE_VERSION == 2
+    assert model_module.COMPILED_HASHED_SUM is _speedups.hashed_sum
+
+
+@needs_speedups
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORD, max_size=30))
+def test_compiled_sum_equals_python_on_the_bundled_model(bundled, words):
+    words = tuple(words)
+    bundled._words.clear()
+    expected = bundled.python_hashed_sum(words)
+    assert _same(_speedups.hashed_sum(words, bundled.weights, bundled.mask), expected)
+    cache: dict = {}
+    first = _speedups.hashed_sum(words, bundled.weights, bundled.mask, cache)
+    again = _speedups.hashed_sum(words, bundled.weights, bundled.mask, cache)
+    assert _same(first, expected) and again == first
+    assert set(cache) == set(words)
+
+
+@needs_speedups
+@settings(max_examples=100, deadline=None)
+@given(st.lists(WORD, max_size=12), st.integers(0, 2**31))
+def test_compiled_sum_equals_python_on_a_small_random_table(words, seed):
+    """A 256-column table makes every column collide many times: any index slip shows."""
+    rng = random.Random(seed)
+    weights = array("f", [rng.uniform(-3, 3) for _ in range(256 + 27)])
+    manifest = model_module.Manifest(Path("x"), {"hash_bits": 8, "intercept": 0.0,
+                                                 "threshold": 0.5})
+    small = model_module.LinearModel(manifest, weights)
+    words = tuple(words)
+    assert _same(_speedups.hashed_sum(words, weights, 255), small.python_hashed_sum(words))
+
+
+@needs_speedups
+def test_probabilities_of_whole_stories_do_not_depend_on_the_build(monkeypatch):
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(FIXTURES.rglob("*.txt"))]
+    check = open_check(resolve_model_dir("promo-tail"))
+    compiled = [check.scores(Story(t)) for t in texts]
+    monkeypatch.setattr(model_module, "COMPILED_HASHED_SUM", None)
+    plain = open_check(resolve_model_dir("promo-tail"))
+    python = [plain.scores(Story(t)) for t in texts]
+    assert sum(map(len, compiled)) > 50
+    for a, b in zip(compiled, python):
+        assert a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+
+
+@needs_speedups
+@pytest.mark.parametrize("args, error", [
+    ((("a",), array("d", [0.0] * 256), 255), TypeError),  # float64, not float32
+    ((("a",), array("f", [0.0] * 100), 255), ValueError),  # shorter than the hashed block
+    ((("a",), array("f", [0.0] * 256), 254), ValueError),  # not 2**bits - 1
+    ((("a", 3), array("f", [0.0] * 256), 255), TypeError),  # a word that is not str
+    ((("a",), array("f", [0.0] * 256), 255, []), TypeError),  # cache that is not a dict
+    ((3, array("f", [0.0] * 256), 255), TypeError),  # words not a sequence
+])
+def test_bad_arguments_raise_instead_of_reading_out_of_bounds(args, error):
+    with pytest.raises(error):
+        _speedups.hashed_sum(*args)
+
+
+def test_build_hook_compiles_a_loadable_module(tmp_path):
+    if not _compiler_available():
+        pytest.skip("no C compiler for this Python")
+    target = tmp_path / ("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
+    assert compile_extension(REPO / "src" / "storylint" / "_speedups.c", target) is None
+    module = _load("storylint._speedups", target)
+    assert module.hashed_sum((), array("f", [1.0] * 256), 255) == 0.0
+    assert module.hashed_sum(("ab",), array("f", [1.0] * 256), 255) == 1 + 2 + 1 + 0
+
+
+def test_build_hook_reports_a_failed_compile_and_leaves_nothing(tmp_path):
+    if not _compiler_available():
+        pytest.skip("no C compiler for this Python")
+    broken = tmp_path / "broken.c"
+    broken.write_text("this is not C\n")
+    target = tmp_path / "out.so"
+    problem = compile_extension(broken, target)
+    assert problem and "failed" in problem and "broken.c" in problem
+    assert list(tmp_path.iterdir()) == [broken]
