@@ -120,6 +120,22 @@ def test_train_then_eval_is_reproducible_and_fills_the_card(shared_data, tmp_pat
     assert f"| recall (story level) | {overall['recall']} |" in card
     assert data["files"][WEIGHTS]["sha256"] == first["files"][WEIGHTS]["sha256"]
 
+    def check() -> int:
+        return main(["eval", "--data", str(shared_data), "--model", str(tmp_path / "a"),
+                     "--test-stories", "200", "--check"])
+
+    manifest = tmp_path / "a" / MANIFEST
+    written = manifest.read_bytes()
+    capsys.readouterr()
+    assert check() == 0 and "reproduced every figure" in capsys.readouterr().out
+    data["metrics"]["overall"]["recall"] = 0.5  # a card that claims what the model does not do
+    manifest.write_text(json.dumps(data))
+    tampered = manifest.read_bytes()
+    assert check() == 1
+    out = capsys.readouterr().out
+    assert "does NOT reproduce" in out and "metrics.overall.recall: card 0.5" in out
+    assert manifest.read_bytes() == tampered != written  # --check never writes
+
 
 def test_train_without_data_is_a_usage_error(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path / "none"), "--output",

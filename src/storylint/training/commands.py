@@ -159,12 +159,54 @@ def run_eval(args, say=print) -> int:
                   "seed_story": seed_story_result(check, Path(args.seed_story))}
     say(json.dumps({"overall": metrics["overall"], "seed_story": evaluation["seed_story"]},
                    indent=2))
+    if args.check:
+        return _compare_with_card(folder, manifest.data, metrics, evaluation, say)
     if args.write:
         data_ = dict(manifest.data, metrics=metrics, evaluation=evaluation)
         write_manifest(folder, data_)
         write_card(folder, data_)
         say(f"wrote metrics to {folder}/manifest.json and MODEL_CARD.md")
     return 0
+
+
+def _compare_with_card(folder: Path, recorded: dict, metrics: dict, evaluation: dict,
+                       say) -> int:
+    """`eval --check`: 0 when this run reproduces every figure the card shows, else 1."""
+    import json
+
+    now = json.loads(json.dumps({"metrics": metrics, "seed_story": evaluation["seed_story"]}))
+    then = {"metrics": recorded.get("metrics"),
+            "seed_story": recorded.get("evaluation", {}).get("seed_story")}
+    if then["metrics"] is None:
+        say(f"{folder}: the card has no metrics yet; run `storylint eval` to write them")
+        return 1
+    differences = _differences(then, now)
+    if differences:
+        say(f"{folder}: this run does NOT reproduce the card ({len(differences)} figures differ):")
+        for where, old, new in differences[:20]:
+            say(f"  {where}: card {old!r}, now {new!r}")
+        return 1
+    say(f"{folder}: reproduced every figure of the card ({_count_leaves(now)} values)")
+    return 0
+
+
+def _differences(old, new, where: str = "") -> list[tuple[str, object, object]]:
+    """(path, old, new) for every leaf value that differs between two JSON-like trees."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [d for key in sorted(set(old) | set(new), key=str)
+                for d in _differences(old.get(key), new.get(key), f"{where}.{key}".lstrip("."))]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new))
+                for d in _differences(a, b, f"{where}[{i}]")]
+    return [] if old == new else [(where, old, new)]
+
+
+def _count_leaves(tree) -> int:
+    if isinstance(tree, dict):
+        return sum(_count_leaves(v) for v in tree.values())
+    if isinstance(tree, list):
+        return sum(_count_leaves(v) for v in tree)
+    return 1
 
 
 def seed_story_result(check, path: Path) -> dict | None:
@@ -209,6 +251,8 @@ def add_eval_arguments(p) -> None:
                    help="the real seed story, checked too when present")
     p.add_argument("--no-write", dest="write", action="store_false",
                    help="print the metrics without updating the manifest and card")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 unless every figure in the card is reproduced")
 
 
 def _data_arguments(p) -> None:
