@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 import shlex
 import shutil
+import subprocess
 import sys
 import sysconfig
 from array import array
@@ -139,3 +141,23 @@ def test_build_hook_reports_a_failed_compile_and_leaves_nothing(tmp_path):
     problem = compile_extension(broken, target)
     assert problem and "failed" in problem and "broken.c" in problem
     assert list(tmp_path.iterdir()) == [broken]
+
+
+def test_version_names_the_scorer_in_use(capsys, monkeypatch):
+    from storylint import __version__
+    from storylint.cli import main
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"storylint {__version__}\n")
+    assert ("compiled" in out) == (model_module.COMPILED_HASHED_SUM is not None)
+    monkeypatch.setattr(model_module, "COMPILED_HASHED_SUM", None)
+    assert main(["--version"]) == 0
+    assert "pure Python" in capsys.readouterr().out
+
+
+def test_speedups_off_in_the_environment_runs_pure_python():
+    code = "import storylint.model as m; print(m.COMPILED_HASHED_SUM is None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "STORYLINT_SPEEDUPS": "off"}, check=True)
+    assert done.stdout.strip() == "True"

@@ -119,6 +119,18 @@ def _silence_stdout() -> None:
         pass
 
 
+class _Version(argparse.Action):
+    """`--version`: the version, and which promo-tail scorer runs (looked up only when asked)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from storylint.model import COMPILED_HASHED_SUM
+
+        scorer = ("compiled (storylint._speedups)" if COMPILED_HASHED_SUM is not None else
+                  "pure Python (storylint._speedups not built or STORYLINT_SPEEDUPS=off)")
+        print(f"storylint {__version__}\npromo-tail scorer: {scorer}")
+        parser.exit()
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser for all subcommands, or just for `only` (a pre-commit run parses
     `check` and need not build the other commands' options: ~15 ms of start-up)."""
@@ -126,7 +138,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="storylint", description="Lint news story scripts: structure, boilerplate, typos, "
         "promotional tails.", epilog="Exit codes: 0 clean, 1 findings, 2 usage/config/rule/model "
         "error, 3 internal error.")
-    parser.add_argument("--version", action="version", version=f"storylint {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and whether the compiled scorer is in use")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = [add for command, add in _SUBPARSERS.items() if only in (None, command)]
     for add in dict.fromkeys(chosen):  # one function may add several related commands
