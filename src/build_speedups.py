@@ -40,34 +40,54 @@ class SpeedupsBuildHook(BuildHookInterface):
         """Compile the extension and add it to the build; fall back to pure Python if allowed."""
         if self.target_name != "wheel":
             return
-        mode = os.environ.get("STORYLINT_SPEEDUPS", "auto").strip().lower() or "auto"
-        if mode not in MODES:
-            raise ValueError(f"STORYLINT_SPEEDUPS must be one of {', '.join(MODES)}, not {mode!r}")
-        if mode == "off":
-            return
-        name = "_speedups" + sysconfig.get_config_var("EXT_SUFFIX")
+        mode = os.environ.get("STORYLINT_SPEEDUPS", "")
         if version == "editable":
-            target = Path(self.root, "src", "storylint", name)
+            folder = Path(self.root, "src", "storylint")
         else:
             self._tmp = tempfile.mkdtemp(prefix="storylint-build-")
-            target = Path(self._tmp, name)
-        problem = compile_extension(Path(self.root, SOURCE), target)
-        if problem:
-            if mode == "require":
-                raise RuntimeError(f"cannot build storylint._speedups: {problem}")
-            print(f"warning: storylint._speedups not built ({problem}); the promo-tail scorer "
-                  "runs in pure Python (same results, slower)", file=sys.stderr)
+            folder = Path(self._tmp)
+        built = build_extension(Path(self.root), folder, mode, warn=_warn)
+        if built is None:
             return
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
         if version != "editable":
-            build_data["force_include"][str(target)] = f"storylint/{name}"
+            build_data["force_include"][str(built)] = f"storylint/{built.name}"
 
     def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
         """Remove the temporary build folder of a regular wheel."""
         tmp = getattr(self, "_tmp", None)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_extension(root: Path, folder: Path, mode: str, warn=print) -> Path | None:
+    """Compile the module into `folder` and return its path; None means pure Python.
+
+    `mode` (STORYLINT_SPEEDUPS): "auto" (default) falls back with a warning when compiling
+    fails, "require" raises instead, "off" builds nothing. A module left in `folder` by an
+    earlier build is removed first, so a failed or switched-off build never leaves an old one
+    in use.
+    """
+    mode = mode.strip().lower() or "auto"
+    if mode not in MODES:
+        raise ValueError(f"STORYLINT_SPEEDUPS must be one of {', '.join(MODES)}, not {mode!r}")
+    target = folder / ("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
+    target.unlink(missing_ok=True)
+    if mode == "off":
+        return None
+    problem = compile_extension(root / SOURCE, target)
+    if problem is None:
+        return target
+    if mode == "require":
+        raise RuntimeError(f"cannot build storylint._speedups: {problem}")
+    warn(f"warning: storylint._speedups not built ({problem}); the promo-tail scorer runs in "
+         "pure Python (same results, slower)")
+    return None
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def compile_extension(source: Path, target: Path) -> str | None:

@@ -30,7 +30,8 @@ def _load(name: str, path: Path):
     return module
 
 
-compile_extension = _load("build_speedups", REPO / "src" / "build_speedups.py").compile_extension
+build_hook = _load("build_speedups", REPO / "src" / "build_speedups.py")
+compile_extension = build_hook.compile_extension
 
 try:
     from storylint import _speedups
@@ -161,3 +162,38 @@ def test_speedups_off_in_the_environment_runs_pure_python():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "STORYLINT_SPEEDUPS": "off"}, check=True)
     assert done.stdout.strip() == "True"
+
+
+@pytest.fixture
+def stale_module(tmp_path):
+    """A build folder holding a module left by an earlier build."""
+    stale = tmp_path / ("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
+    stale.write_bytes(b"old build")
+    return stale
+
+
+def test_build_off_builds_nothing_and_removes_an_old_module(tmp_path, stale_module):
+    assert build_hook.build_extension(REPO, tmp_path, "off") is None
+    assert not stale_module.exists()
+
+
+@pytest.mark.parametrize("mode", ["auto", "", "require"])
+def test_build_without_a_compiler_falls_back_or_fails_as_asked(tmp_path, stale_module,
+                                                               monkeypatch, mode):
+    monkeypatch.setattr(build_hook.sysconfig, "get_config_var", lambda name: {
+        "LDSHARED": "no-such-cc -shared", "EXT_SUFFIX": stale_module.name[len("_speedups"):],
+    }.get(name))
+    warnings: list[str] = []
+    if mode == "require":
+        with pytest.raises(RuntimeError, match="C compiler 'no-such-cc' not found"):
+            build_hook.build_extension(REPO, tmp_path, mode, warnings.append)
+    else:
+        assert build_hook.build_extension(REPO, tmp_path, mode, warnings.append) is None
+        assert "not built (C compiler 'no-such-cc' not found)" in warnings[0]
+        assert "pure Python" in warnings[0]
+    assert not stale_module.exists()  # never an old module beside sources built without one
+
+
+def test_build_mode_typos_are_an_error(tmp_path):
+    with pytest.raises(ValueError, match="STORYLINT_SPEEDUPS must be one of auto, require, off"):
+        build_hook.build_extension(REPO, tmp_path, "yes")
