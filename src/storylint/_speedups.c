@@ -1,10 +1,11 @@
 /* Compiled inner loop of the promo-tail scorer: the hashed part of a line's score.
  *
- * `hashed_sum(words, weights, mask)` returns exactly what the pure-Python
- * `storylint.model.LinearModel._hashed_sum` returns for the same words (same CRC-32 columns,
- * same float32 weights, same order of double additions), so findings and probabilities do not
- * depend on whether this module was built. tests/test_speedups.py checks that equality on
- * generated words, ASCII and not.
+ * `hashed_sum(words, weights, mask, cache)` returns exactly what the pure-Python
+ * `storylint.model.LinearModel.python_hashed_sum` returns for the same words (same CRC-32
+ * columns, same float32 weights, same order of double additions), so findings and probabilities
+ * do not depend on whether this module was built. tests/test_speedups.py checks that equality
+ * on generated words, ASCII and not. (Bit for bit on Python 3.11; from 3.12 on, the built-in
+ * sum() that the Python loop uses compensates rounding, so the last bits may differ there.)
  *
  * Feature layout (storylint.features, FEATURE_VERSION 2):
  *   word   crc32(utf8(word), seed=crc32("w:")) & mask
@@ -69,7 +70,7 @@ static const char **word_bytes(PyObject *seq, Py_ssize_t count, Py_ssize_t *size
     }
     *longest = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *word = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *word = PyTuple_GET_ITEM(seq, i);
         if (!PyUnicode_Check(word)) {
             PyErr_Format(PyExc_TypeError, "words must be str, not %.100s",
                          Py_TYPE(word)->tp_name);
@@ -96,7 +97,7 @@ static int sum_columns(PyObject *seq, const char **bytes, const Py_ssize_t *size
     static const unsigned char space = ' ';
     double total = 0.0, pairs = 0.0;
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *word = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *word = PyTuple_GET_ITEM(seq, i);
         PyObject *known = cache ? PyDict_GetItemWithError(cache, word) : NULL;
         if (known != NULL && PyFloat_CheckExact(known)) {
             total += PyFloat_AS_DOUBLE(known);
@@ -166,11 +167,11 @@ static PyObject *hashed_sum(PyObject *Py_UNUSED(module), PyObject *args)
     if (PyObject_GetBuffer(weights_obj, &view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0)
         return NULL;
     if (!weights_ok(&view, mask) ||
-        (seq = PySequence_Fast(words, "words must be a sequence of str")) == NULL) {
+        (seq = PySequence_Tuple(words)) == NULL) {  /* a tuple: nothing can change it meanwhile */
         PyBuffer_Release(&view);
         return NULL;
     }
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq), longest = 0;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq), longest = 0;
     Py_ssize_t *sizes = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(count ? count : 1));
     const char **bytes = sizes ? word_bytes(seq, count, sizes, &longest) : NULL;
     unsigned char *padded = stack;
