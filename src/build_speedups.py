@@ -90,14 +90,21 @@ def _warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def compile_extension(source: Path, target: Path) -> str | None:
-    """Compile and link `source` into `target`; None on success, else why it failed."""
+def missing_compiler() -> str | None:
+    """Why this Python cannot compile the module on this machine, or None when it can."""
     linker = sysconfig.get_config_var("LDSHARED")
     if not linker or os.name == "nt":
         return "no C compiler configuration for this Python (sysconfig LDSHARED)"
-    command = shlex.split(linker)
-    if shutil.which(command[0]) is None:
-        return f"C compiler {command[0]!r} not found"
+    program = shlex.split(linker)[0]
+    return None if shutil.which(program) else f"C compiler {program!r} not found"
+
+
+def compile_extension(source: Path, target: Path) -> str | None:
+    """Compile and link `source` into `target`; None on success, else why it failed."""
+    problem = missing_compiler()
+    if problem:
+        return problem
+    command = shlex.split(sysconfig.get_config_var("LDSHARED"))
     flags = shlex.split(sysconfig.get_config_var("CCSHARED") or "")
     include = sysconfig.get_paths()["include"]
     partial = target.with_name(target.name + ".partial")

@@ -231,9 +231,10 @@ class LinearModel:
     def _hashed_sum(self, words: tuple[str, ...]) -> float:
         """Sum of the weights of the words' hashed columns (compiled when available)."""
         if COMPILED_HASHED_SUM is None:
-            return self.python_hashed_sum(words)
-        total = COMPILED_HASHED_SUM(words, self.weights, self.mask, self._words)
-        if len(self._words) > _CACHE_LIMIT:
+            total = self.python_hashed_sum(words)
+        else:
+            total = COMPILED_HASHED_SUM(words, self.weights, self.mask, self._words)
+        if len(self._words) > _CACHE_LIMIT:  # both fill the same per-word cache
             self._words.clear()
         return total
 
@@ -251,8 +252,6 @@ class LinearModel:
             crc, seed = zlib.crc32, F.PAIR_CRC  # inlined F.pair_index (same columns)
             total += sum([weights[crc(f"{a} {b}".encode("utf-8"), seed) & mask]
                           for a, b in zip(words, words[1:])])
-        if len(word_cache) > _CACHE_LIMIT:
-            word_cache.clear()
         return total
 
     def probability(self, ctx: F.StoryContext, segment: F.Segment) -> float:
