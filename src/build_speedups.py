@@ -1,6 +1,7 @@
-"""Hatchling build hook: compile `storylint._speedups` (one C file) when a C compiler is there.
+"""Hatchling build hook: compile `storylint._speedups` (two C files) when a C compiler is there.
 
-The extension only makes the promo-tail scorer faster; pure Python computes the same numbers.
+The extension only makes the promo-tail scorer and the confusable-word scan faster; pure Python
+computes the same results.
 So a machine without a compiler still gets a working (slower) install, with a warning, unless
 STORYLINT_SPEEDUPS=require. STORYLINT_SPEEDUPS=off builds pure Python on purpose.
 
@@ -27,7 +28,8 @@ try:
 except ImportError:  # the tests import this file for compile_extension alone
     BuildHookInterface = object
 
-SOURCE = Path("src", "storylint", "_speedups.c")
+FOLDER = Path("src", "storylint")
+SOURCES = (FOLDER / "_speedups.c", FOLDER / "_textscan.c")  # one module; _speedups.h joins them
 MODES = ("auto", "require", "off")
 
 
@@ -76,13 +78,13 @@ def build_extension(root: Path, folder: Path, mode: str, warn=print) -> Path | N
     target.unlink(missing_ok=True)
     if mode == "off":
         return None
-    problem = compile_extension(root / SOURCE, target)
+    problem = compile_extension([root / source for source in SOURCES], target)
     if problem is None:
         return target
     if mode == "require":
         raise RuntimeError(f"cannot build storylint._speedups: {problem}")
-    warn(f"warning: storylint._speedups not built ({problem}); the promo-tail scorer runs in "
-         "pure Python (same results, slower)")
+    warn(f"warning: storylint._speedups not built ({problem}); the promo-tail scorer and the "
+         "confusable-word scan run in pure Python (same results, slower)")
     return None
 
 
@@ -99,8 +101,9 @@ def missing_compiler() -> str | None:
     return None if shutil.which(program) else f"C compiler {program!r} not found"
 
 
-def compile_extension(source: Path, target: Path) -> str | None:
-    """Compile and link `source` into `target`; None on success, else why it failed."""
+def compile_extension(sources: list[Path], target: Path) -> str | None:
+    """Compile and link the C `sources` into one module `target`; None on success, else why it
+    failed."""
     problem = missing_compiler()
     if problem:
         return problem
@@ -108,7 +111,8 @@ def compile_extension(source: Path, target: Path) -> str | None:
     flags = shlex.split(sysconfig.get_config_var("CCSHARED") or "")
     include = sysconfig.get_paths()["include"]
     partial = target.with_name(target.name + ".partial")
-    command += [*flags, "-O2", "-Wall", "-I", include, str(source), "-o", str(partial)]
+    command += [*flags, "-O2", "-Wall", "-I", include, *map(str, sources), "-o",
+                str(partial)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:

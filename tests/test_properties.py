@@ -62,6 +62,15 @@ def test_any_text_parses_into_ordered_in_range_sections(text):
 
 
 @SETTINGS
+@given(SCRIPTS | st.text(max_size=600), NEWLINES)
+def test_section_at_is_the_section_holding_the_line(text, newline):
+    story = Story(text.replace("\n", newline))
+    for line in range(-1, len(story.lines) + 3):
+        holding = [s for s in story.sections if s.start_line <= line <= s.end_line]
+        assert story.section_at(line) == (holding[0] if holding else None)
+
+
+@SETTINGS
 @given(st.text(max_size=500), st.data())
 def test_offsets_and_positions_round_trip(text, data):
     story = Story(text)

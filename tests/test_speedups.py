@@ -60,8 +60,12 @@ def _same(a: float, b: float) -> bool:
 @pytest.mark.skipif(not _compiler_available(), reason="no C compiler for this Python")
 def test_the_install_built_the_extension():
     """Where a compiler exists the build must not fall back silently to the slow scorer."""
+    from storylint.checks import context
+
     assert _speedups is not None and _speedups.FEATURE_VERSION == 2
     assert model_module.COMPILED_HASHED_SUM is _speedups.hashed_sum
+    assert context.COMPILED_FIND_WORDS is _speedups.find_words
+    assert context.COMPILED_CLAUSE_WORDS is _speedups.clause_words
 
 
 @needs_speedups
@@ -124,7 +128,7 @@ def test_build_hook_compiles_a_loadable_module(tmp_path):
     if not _compiler_available():
         pytest.skip("no C compiler for this Python")
     target = tmp_path / ("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
-    assert compile_extension(REPO / "src" / "storylint" / "_speedups.c", target) is None
+    assert compile_extension([REPO / source for source in build_hook.SOURCES], target) is None
     module = _load("storylint._speedups", target)
     assert module.hashed_sum((), array("f", [1.0] * 256), 255) == 0.0
     assert module.hashed_sum(("ab",), array("f", [1.0] * 256), 255) == 1 + 2 + 1 + 0
@@ -136,7 +140,7 @@ def test_build_hook_reports_a_failed_compile_and_leaves_nothing(tmp_path):
     broken = tmp_path / "broken.c"
     broken.write_text("this is not C\n")
     target = tmp_path / "out.so"
-    problem = compile_extension(broken, target)
+    problem = compile_extension([broken], target)
     assert problem and "failed" in problem and "broken.c" in problem
     assert list(tmp_path.iterdir()) == [broken]
 
@@ -148,17 +152,23 @@ def test_version_names_the_scorer_in_use(capsys, monkeypatch):
     assert main(["--version"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"storylint {__version__}\n")
-    assert ("compiled" in out) == (model_module.COMPILED_HASHED_SUM is not None)
+    assert ("scorer: compiled" in out) == (model_module.COMPILED_HASHED_SUM is not None)
+    from storylint.checks import context
+
+    assert ("scan: compiled" in out) == (context.COMPILED_FIND_WORDS is not None)
     monkeypatch.setattr(model_module, "COMPILED_HASHED_SUM", None)
+    monkeypatch.setattr(context, "COMPILED_FIND_WORDS", None)
     assert main(["--version"]) == 0
-    assert "pure Python" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "scorer: pure Python" in out and "scan: pure Python" in out
 
 
 def test_speedups_off_in_the_environment_runs_pure_python():
-    code = "import storylint.model as m; print(m.COMPILED_HASHED_SUM is None)"
+    code = ("import storylint.model as m, storylint.checks.context as c; print(m.COMPILED_HASHED_SUM,"
+            " c.COMPILED_FIND_WORDS, c.COMPILED_CLAUSE_WORDS)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "STORYLINT_SPEEDUPS": "off"}, check=True)
-    assert done.stdout.strip() == "True"
+    assert done.stdout.strip() == "None None None"
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-/* Compiled inner loop of the promo-tail scorer: the hashed part of a line's score.
+/* storylint._speedups: compiled inner loops, optional (pure Python gives the same results).
+ *
+ * This file: the module, and the promo-tail scorer's hashed part of a line's score.
+ * _textscan.c: the confusable-word rules' word finder and clause reader.
  *
  * `hashed_sum(words, weights, mask, cache)` returns exactly what the pure-Python
  * `storylint.model.LinearModel.python_hashed_sum` returns for the same words (same CRC-32
@@ -17,6 +20,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include "_speedups.h"
 
 #define FEATURE_VERSION 2
 #define STACK_BYTES 512
@@ -197,13 +201,15 @@ static PyObject *hashed_sum(PyObject *Py_UNUSED(module), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"hashed_sum", hashed_sum, METH_VARARGS, hashed_sum_doc},
+    {"find_words", find_words, METH_VARARGS, find_words_doc},
+    {"clause_words", clause_words, METH_VARARGS, clause_words_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "storylint._speedups",
-    "Compiled inner loop of the promo-tail scorer (optional; pure Python gives the same "
-    "numbers).", -1, methods,
+    "Compiled inner loops of the promo-tail scorer and the confusable-word scan (optional; "
+    "pure Python gives the same results).", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__speedups(void)
@@ -213,7 +219,8 @@ PyMODINIT_FUNC PyInit__speedups(void)
     char_seed = crc_update(0, (const unsigned char *)"c:", 2);
     pair_seed = crc_update(0, (const unsigned char *)"b:", 2);
     PyObject *module = PyModule_Create(&module_def);
-    if (module != NULL && PyModule_AddIntConstant(module, "FEATURE_VERSION", FEATURE_VERSION)) {
+    if (module != NULL && (PyModule_AddIntConstant(module, "FEATURE_VERSION", FEATURE_VERSION) ||
+                           PyModule_AddIntConstant(module, "TEXTSCAN_VERSION", TEXTSCAN_VERSION))) {
         Py_DECREF(module);
         return NULL;
     }

@@ -120,14 +120,19 @@ def _silence_stdout() -> None:
 
 
 class _Version(argparse.Action):
-    """`--version`: the version, and which promo-tail scorer runs (looked up only when asked)."""
+    """`--version`: the version, and whether the compiled inner loops run (looked up only when
+    asked)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from storylint.checks.context import COMPILED_FIND_WORDS
         from storylint.model import COMPILED_HASHED_SUM
 
-        scorer = ("compiled (storylint._speedups)" if COMPILED_HASHED_SUM is not None else
-                  "pure Python (storylint._speedups not built or STORYLINT_SPEEDUPS=off)")
-        print(f"storylint {__version__}\npromo-tail scorer: {scorer}")
+        def kind(function) -> str:
+            return ("compiled (storylint._speedups)" if function is not None else
+                    "pure Python (storylint._speedups not built or STORYLINT_SPEEDUPS=off)")
+
+        print(f"storylint {__version__}\npromo-tail scorer: {kind(COMPILED_HASHED_SUM)}\n"
+              f"confusable-word scan: {kind(COMPILED_FIND_WORDS)}")
         parser.exit()
 
 

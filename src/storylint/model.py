@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 import sys
 import zlib
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from storylint import features as F
 from storylint.modelfile import ModelError, read_verified
+from storylint.speedups import compiled
 
 FORMAT_NAME = "storylint-linear"
 FORMAT_VERSION = 1
@@ -39,22 +39,9 @@ _TEXT_CACHE_LIMIT = 10_000
 _DIGITS = re.compile(r"\d")
 
 
-def _compiled_hashed_sum():
-    """The C `hashed_sum` (storylint._speedups) if it was built for these features, else None.
-
-    The build compiles it where a C compiler exists; without it, or with a module left over
-    from another feature version, the pure-Python loop below gives the same numbers, slower.
-    """
-    if os.environ.get("STORYLINT_SPEEDUPS", "").strip().lower() == "off":
-        return None
-    try:
-        from storylint import _speedups
-    except ImportError:
-        return None
-    return _speedups.hashed_sum if _speedups.FEATURE_VERSION == F.FEATURE_VERSION else None
-
-
-COMPILED_HASHED_SUM = _compiled_hashed_sum()
+# The C `hashed_sum` (storylint._speedups) if it was built for these features, else None: the
+# pure-Python loop below gives the same numbers, slower.
+COMPILED_HASHED_SUM = compiled("hashed_sum", "FEATURE_VERSION", F.FEATURE_VERSION)
 
 
 class Manifest:

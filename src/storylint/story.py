@@ -77,10 +77,14 @@ class StoryFormat:
             subject = text.encode("utf-8", "surrogatepass")
             spans, newline = byte_spans(self.markers, subject), b"\n"
         lines = set()
+        line = counted = 0  # line numbers are counted on from the previous match
         for start, end in spans:
-            found = subject[start:end]  # a leading \s* may start on an earlier, blank line
-            skipped = len(found) - len(found.lstrip())
-            lines.add(subject.count(newline, 0, start + skipped))
+            if subject[start:start + 1].isspace():  # a leading \s* may start on an earlier,
+                found = subject[start:end]  # blank line: the marker's line is where it ends
+                start += len(found) - len(found.lstrip())
+            line += subject.count(newline, counted, start)
+            counted = start
+            lines.add(line)
         return lines
 
 
@@ -98,7 +102,7 @@ class Story:
         self.lines = [line[:-1] if line.endswith("\r") else line for line in raw] \
             if "\r" in text else raw
         self.sections: tuple[Section, ...] = tuple(parse_sections(self.lines, fmt))
-        self._line_section: list[Section | None] | None = None
+        self._section_starts: list[int] | None = None
         self.memo: dict = {}  # derived data that checks share, computed once per story
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -120,13 +124,14 @@ class Story:
 
     def section_at(self, line: int) -> Section | None:
         """The section that holds a 1-based line, or None for blank lines."""
-        if self._line_section is None:
-            table: list[Section | None] = [None] * (len(self.lines) + 1)
-            for section in self.sections:
-                for number in range(section.start_line, section.end_line + 1):
-                    table[number] = section
-            self._line_section = table
-        return self._line_section[line] if 0 < line < len(self._line_section) else None
+        starts = self._section_starts  # sections are in line order and never overlap
+        if starts is None:
+            starts = self._section_starts = [section.start_line for section in self.sections]
+        index = bisect_right(starts, line) - 1
+        if index < 0:
+            return None
+        section = self.sections[index]
+        return section if line <= section.end_line else None
 
     @property
     def line_count(self) -> int:

@@ -10,10 +10,11 @@ Strike action" does not pair "lighting" with "strike".
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from storylint.patterns import char_spans, compile_regex
+from storylint.speedups import compiled
 
 APOSTROPHES = "'\u2019"
 WINDOW_CHARS = 100  # enough for an if-clause before a misused "then"
@@ -58,25 +59,81 @@ def compile_finder(words) -> Finder:
     return Finder(sorted({normalize(w) for w in words}))
 
 
+TEXTSCAN_VERSION = 1  # of find_words and the clause reading; _speedups.h holds the same number
+COMPILED_FIND_WORDS = compiled("find_words", "TEXTSCAN_VERSION", TEXTSCAN_VERSION)
+COMPILED_CLAUSE_WORDS = compiled("clause_words", "TEXTSCAN_VERSION", TEXTSCAN_VERSION)
+_PLAIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*\Z")
+_PREFILTER_LONGEST = 32
+
+
 class Finder:
-    """Literal words as one RE2 alternation: linear time, one pass, no per-word Python loop."""
+    """Literal words as one RE2 alternation: linear time, one pass, no per-word Python loop.
+
+    Where storylint._speedups is built and every word is plain ASCII, a compiled scan over the
+    str gives the same spans without the UTF-8 round trip (see `find_words`); the alternation
+    is then compiled only if a text needs it, which saves a pre-commit run milliseconds."""
 
     def __init__(self, words: list[str]):
-        alternatives = ["".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch)
-                                for ch in word)
-                        for word in sorted(words, key=lambda w: (-len(w), w))]
         self.words = tuple(words)
         self.key = ("confusable-words", frozenset(words))  # stories cache scans under this
-        self.compiled = compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True,
-                                      reviewed=True)  # escaped literals: linear in any engine
+        self.longest = max(map(len, self.words), default=0)
+
+    @cached_property
+    def compiled(self):
+        """The RE2 alternation, longest words first (RE2 takes the first that matches)."""
+        alternatives = ["".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch)
+                                for ch in word)
+                        for word in sorted(self.words, key=lambda w: (-len(w), w))]
+        return compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True,
+                             reviewed=True)  # escaped literals: linear in any engine
+
+    @cached_property
+    def prefilter(self) -> bytes | None:
+        """The compiled scan's table (see `_prefilter`), None when it cannot be used."""
+        return _prefilter(self.words) if COMPILED_FIND_WORDS is not None else None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every occurrence, as character offsets into `text`."""
+        """(start, end) of every RE2 match, as character offsets into `text`."""
         return list(char_spans(self.compiled, text))
 
 
-def find_words(finder: Finder, text: str):
+def _prefilter(words: tuple[str, ...]) -> bytes | None:
+    """The compiled scan's table: which (length, first letter, last letter) slots the words
+    fill, then a bitmap of the low 16 bits of their FNV-1a hashes; a word that passes both is
+    looked up in the word set. None when a word is not plain ASCII letters joined by
+    apostrophes, or too long: RE2's ASCII \\b treats such words in ways only the RE2 scan
+    reproduces."""
+    if not words or not all(_PLAIN_WORD.match(w) and len(w) <= _PREFILTER_LONGEST
+                            for w in words):
+        return None
+    slots = bytearray(_PREFILTER_LONGEST * 26 * 26)
+    hashes = bytearray(1 << 13)
+    for word in words:
+        slots[((len(word) - 1) * 26 + ord(word[0]) - 97) * 26 + ord(word[-1]) - 97] = 1
+        value = _fnv1a(word.encode("ascii")) & 0xFFFF
+        hashes[value >> 3] |= 1 << (value & 7)
+    return bytes(slots + hashes)
+
+
+def _fnv1a(data: bytes) -> int:
+    """The 32-bit FNV-1a hash."""
+    value = 2166136261
+    for byte in data:
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def find_words(finder: Finder, text: str) -> list[tuple[int, int]]:
     """(start, end) of each hit that is a whole word in Unicode terms (RE2's \\b is ASCII)."""
+    if finder.prefilter is not None:
+        spans = COMPILED_FIND_WORDS(text, finder.key[1], finder.prefilter, finder.longest)
+        if spans is not None:
+            return spans
+    return list(python_find_words(finder, text))
+
+
+def python_find_words(finder: Finder, text: str):
+    """`find_words` with RE2 and a Python filter: the definition the compiled scan matches."""
     for start, end in finder.spans(text):
         if start and _joined(text[start - 1]):
             continue
@@ -154,15 +211,21 @@ def read_context(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> 
     outwards from the hit and only up to the clause's edge."""
     left_from = max(0, start - limit)
     cut = left_from > 0 and line[left_from].isalnum() and line[left_from - 1].isalnum()
-    before, opened = _left_clause(normalize(line[left_from:start]).split(), cut)
+    right_to = min(len(line), end + limit)
+    left, right = normalize(line[left_from:start]), normalize(line[end:right_to])
+    if COMPILED_CLAUSE_WORDS is not None:
+        back, opened = COMPILED_CLAUSE_WORDS(left, True, cut)
+        after, closed = COMPILED_CLAUSE_WORDS(right, False, False)
+    else:
+        before, opened = _left_clause(left.split(), cut)
+        back = tuple(before)
+        words, closed = _right_clause(right.split())
+        after = tuple(words)
     if opened is None and left_from == 0:
         opened = "^"
-    right_to = min(len(line), end + limit)
-    after, closed = _right_clause(normalize(line[end:right_to]).split())
     if closed is None and right_to == len(line):
         closed = "$"
-    back = tuple(before)
-    return Context(back[::-1], tuple(after), opened, closed, line[start].isupper(), back)
+    return Context(back[::-1], after, opened, closed, line[start].isupper(), back)
 
 
 # Tokenising is `_TOKEN.findall` chunk by chunk (no token spans whitespace, so the tokens are the

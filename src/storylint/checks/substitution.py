@@ -99,11 +99,17 @@ class _Matcher:
         self.prefixes = tuple(normalize(w[:-1]) for w in words if w.endswith("*") and w != "*")
         self.suffixes = tuple(normalize(w[1:]) for w in words if w.startswith("*") and w != "*")
         self.numbers = "<num>" in self.exact
+        self.patterned = bool(self.prefixes or self.suffixes or self.numbers)
+        self.empty = not (self.exact or self.patterned)
 
     def find(self, words) -> str | None:
-        """The first of `words` this matcher accepts, or None."""
+        """The first of `words` this matcher accepts, or None (the hot path of the curated rule:
+        most matchers hold plain words, looked up without a method call)."""
+        if self.empty:
+            return None
+        exact, patterned = self.exact, self.patterned
         for word in words:
-            if word in self:
+            if word in exact or (patterned and word in self):
                 return word
         return None
 

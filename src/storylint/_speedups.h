@@ -1,0 +1,15 @@
+/* storylint._speedups: the functions its source files share with the module definition. */
+#ifndef STORYLINT_SPEEDUPS_H
+#define STORYLINT_SPEEDUPS_H
+#include <Python.h>
+
+/* Bumped whenever a scanning function changes what it returns (checks.context reads it). */
+#define TEXTSCAN_VERSION 1
+
+/* _textscan.c: the confusable-word rules' word finder and clause reader. */
+PyObject *find_words(PyObject *module, PyObject *args);
+PyObject *clause_words(PyObject *module, PyObject *args);
+extern const char find_words_doc[];
+extern const char clause_words_doc[];
+
+#endif

@@ -1,0 +1,139 @@
+"""The compiled confusable-word scan (storylint._speedups: find_words, clause_words) gives exactly
+what its pure-Python definitions in checks/context.py give."""
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylint.checks import context
+from storylint.checks.context import (
+    _left_clause,
+    _right_clause,
+    compile_finder,
+    find_words,
+    python_find_words,
+    read_context,
+)
+from storylint.engine import rule_index
+
+try:
+    from storylint import _speedups
+except ImportError:
+    _speedups = None
+
+pytestmark = pytest.mark.skipif(
+    context.COMPILED_FIND_WORDS is None,
+    reason="storylint._speedups was not built (no C compiler at install, or "
+           "STORYLINT_SPEEDUPS=off); the pure-Python scan is in use")
+
+# Characters that sit on every edge the scan decides: ASCII and typographic apostrophes, digits,
+# underscores, hyphens, non-ASCII letters and digits, letters RE2 case-folds to ASCII (KELVIN
+# SIGN, LONG S), emoji, dashes, quotes and clause punctuation.
+TRICKY = list("abcdehilnorstwyABEHIST '\u2019_-0912.,;:!?\u00e9\u00c9\u0663\u00b2\u2014\u2013\"\u201c"
+              "\u201d()/\t\n") + ["\u212a", "\u017f", "\U0001f600", "\u0130", "\u00df"]
+WORDS = ["its", "it's", "it", "their", "there", "they're", "then", "than", "lead", "led",
+         "leads", "aid", "aide", "as", "is", "this", "so", "sh"]
+PIECES = st.sampled_from(WORDS + [w.upper() for w in WORDS] + [w.title() for w in WORDS]
+                         + ["it\u2019s", "they\u2019re", "caf\u00e9", "don't", "x2", "_its"])
+TEXTS = st.lists(st.one_of(PIECES, st.sampled_from(TRICKY)), max_size=60).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXTS, st.lists(st.sampled_from(WORDS), min_size=1, unique=True))
+def test_find_words_equals_the_re2_scan(text, words):
+    finder = compile_finder(words)
+    assert find_words(finder, text) == list(python_find_words(finder, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_find_words_equals_the_re2_scan_on_any_text(text):
+    finder = compile_finder(["its", "it's", "than", "then", "lead"])
+    assert find_words(finder, text) == list(python_find_words(finder, text))
+
+
+def test_find_words_equals_the_re2_scan_on_every_fixture(all_rules):
+    index = rule_index(all_rules[0])
+    finders = [index["confusable-word"].check.finder, index["confusable-word-likely"].check.own]
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(FIXTURES.rglob("*.txt"))]
+    found = 0
+    for finder in finders:
+        assert finder.prefilter is not None  # the bundled words are all plain ASCII
+        for text in texts:
+            spans = find_words(finder, text)
+            assert spans == list(python_find_words(finder, text))
+            found += len(spans)
+    assert found > 100
+
+
+def test_kelvin_sign_and_long_s_fall_back_to_re2():
+    """RE2 folds U+212A to k and U+017F to s; the compiled scan hands such texts back."""
+    finder = compile_finder(["ask", "its"])
+    assert _speedups.find_words("a\u212a it\u017f", finder.key[1], finder.prefilter,
+                                finder.longest) is None
+    assert find_words(finder, "as\u212a it\u017f its") == \
+        list(python_find_words(finder, "as\u212a it\u017f its"))
+
+
+def test_words_only_re2_can_scan_get_no_prefilter():
+    """Non-ASCII words, or words longer than the table covers, keep the RE2 scan."""
+    assert compile_finder(["caf\u00e9", "its"]).prefilter is None
+    assert compile_finder(["a" * 33]).prefilter is None
+    assert compile_finder(["it's", "a" * 32]).prefilter is not None
+
+
+def test_find_words_rejects_bad_arguments():
+    finder = compile_finder(["its"])
+    table, words = finder.prefilter, finder.key[1]
+    for args, error in [(("its", words, b"\0" * 10, 3), ValueError),  # table of the wrong size
+                        (("its", words, table, 33), ValueError),  # longer than the table covers
+                        (("its", set(words), table, 3), TypeError),  # not a frozenset
+                        ((b"its", words, table, 3), TypeError)]:  # bytes, not str
+        with pytest.raises(error):
+            _speedups.find_words(*args)
+    assert _speedups.find_words("Its", words, table, 3) == [(0, 3)]
+
+
+WINDOW_PIECES = st.sampled_from(["the", "its", "it's", "more", "then", " ", "  ", ",", ".",
+                                 "U.K.", "5.5%", "1,234", "3:30", "-", " - ", "--", "---a",
+                                 "a--", "\u2014", "\u2013", "(", ")", '"', "\u201c", "'",
+                                 "\u2019", "co-op", "x2", "caf\u00e9", "\u00b2", "_", ":", "?",
+                                 "e.g.", "don't", "\t", "\u0663", "\u2026", "/", "&", "\u00a0",
+                                 "\U0001f600", "\u2163", "a'", "'b"])
+WINDOWS = st.lists(WINDOW_PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(WINDOWS, st.booleans())
+def test_clause_words_equal_the_python_readers(window, cut):
+    left, opened = _left_clause(window.split(), cut)
+    assert _speedups.clause_words(window, True, cut) == (tuple(left), opened)
+    right, closed = _right_clause(window.split())
+    assert _speedups.clause_words(window, False, False) == (tuple(right), closed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=60), st.booleans())
+def test_clause_words_equal_the_python_readers_on_any_text(window, cut):
+    left, opened = _left_clause(window.split(), cut and window[:1].isalnum())
+    assert _speedups.clause_words(window, True, cut and window[:1].isalnum()) == \
+        (tuple(left), opened)
+    right, closed = _right_clause(window.split())
+    assert _speedups.clause_words(window, False, False) == (tuple(right), closed)
+
+
+def test_contexts_of_every_fixture_hit_do_not_depend_on_the_build(all_rules, monkeypatch):
+    finder = rule_index(all_rules[0])["confusable-word"].check.finder
+    cases = []
+    for path in sorted(FIXTURES.rglob("*.txt")):
+        for line in path.read_bytes().decode("utf-8", "replace").splitlines():
+            cases += [(line, start, end) for start, end in find_words(finder, line)]
+    read_context.cache_clear()
+    compiled = [read_context(*case) for case in cases]
+    monkeypatch.setattr(context, "COMPILED_CLAUSE_WORDS", None)
+    read_context.cache_clear()
+    python = [read_context(*case) for case in cases]
+    read_context.cache_clear()
+    assert len(cases) > 100 and compiled == python
