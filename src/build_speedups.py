@@ -1,4 +1,4 @@
-"""Hatchling build hook: compile `storylint._speedups` (two C files) when a C compiler is there.
+"""Hatchling build hook: compile `storylint._speedups` (three C files) when a C compiler is there.
 
 The extension only makes the promo-tail scorer and the confusable-word scan faster; pure Python
 computes the same results.
@@ -29,7 +29,8 @@ except ImportError:  # the tests import this file for compile_extension alone
     BuildHookInterface = object
 
 FOLDER = Path("src", "storylint")
-SOURCES = (FOLDER / "_speedups.c", FOLDER / "_textscan.c")  # one module; _speedups.h joins them
+# one module; _speedups.h joins them
+SOURCES = (FOLDER / "_speedups.c", FOLDER / "_textscan.c", FOLDER / "_wordmodel.c")
 MODES = ("auto", "require", "off")
 
 

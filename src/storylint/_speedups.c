@@ -2,6 +2,7 @@
  *
  * This file: the module, and the promo-tail scorer's hashed part of a line's score.
  * _textscan.c: the confusable-word rules' word finder and clause reader.
+ * _wordmodel.c: the confusable-word model's comparison of a word with its alternatives.
  *
  * `hashed_sum(words, weights, mask, cache)` returns exactly what the pure-Python
  * `storylint.model.LinearModel.python_hashed_sum` returns for the same words (same CRC-32
@@ -203,6 +204,7 @@ static PyMethodDef methods[] = {
     {"hashed_sum", hashed_sum, METH_VARARGS, hashed_sum_doc},
     {"find_words", find_words, METH_VARARGS, find_words_doc},
     {"clause_words", clause_words, METH_VARARGS, clause_words_doc},
+    {"compare_counts", compare_counts, METH_VARARGS, compare_counts_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -220,7 +222,8 @@ PyMODINIT_FUNC PyInit__speedups(void)
     pair_seed = crc_update(0, (const unsigned char *)"b:", 2);
     PyObject *module = PyModule_Create(&module_def);
     if (module != NULL && (PyModule_AddIntConstant(module, "FEATURE_VERSION", FEATURE_VERSION) ||
-                           PyModule_AddIntConstant(module, "TEXTSCAN_VERSION", TEXTSCAN_VERSION))) {
+                           PyModule_AddIntConstant(module, "TEXTSCAN_VERSION", TEXTSCAN_VERSION) ||
+                           PyModule_AddIntConstant(module, "WORDMODEL_VERSION", WORDMODEL_VERSION))) {
         Py_DECREF(module);
         return NULL;
     }

@@ -12,4 +12,11 @@ PyObject *clause_words(PyObject *module, PyObject *args);
 extern const char find_words_doc[];
 extern const char clause_words_doc[];
 
+/* Bumped whenever compare_counts changes what it returns (storylint.wordmodel reads it). */
+#define WORDMODEL_VERSION 1
+
+/* _wordmodel.c: the confusable-word model's comparison of a word with its alternatives. */
+PyObject *compare_counts(PyObject *module, PyObject *args);
+extern const char compare_counts_doc[];
+
 #endif

@@ -27,12 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylint.modelfile import ModelError, read_verified
+from storylint.speedups import compiled
 
 FORMAT = "storylint-confusables"
 FORMAT_VERSION = 2  # 2: lifts two places away, 11 weights
 MANIFEST = "manifest.json"
 MAX_MODEL_BYTES = 20 << 20
 SIDE_MEMO_SIZE = 100_000
+# The C comparison (storylint._speedups), else None: `Counts.python_compare` gives the same
+# numbers, slower. _speedups.h holds the same version number.
+COMPILED_COMPARE = compiled("compare_counts", "WORDMODEL_VERSION", 1)
 
 
 @dataclass
@@ -137,6 +141,7 @@ class Counts:
         self.total, self.default_unigram = float(raw["total"]), float(raw["default_unigram"])
         self.lifts = raw["lifts"]  # {"left"|"right": {member: {class: lift, "": unseen lift}}}
         self._memo: dict = {}  # see `_side`
+        self._state: tuple | None = None  # the tables as the compiled compare takes them
         # learned word classes ({class: [words]} in the file), else suffix classes
         self.classes = {word: cls for cls, words in raw.get("classes", {}).items()
                         for word in words}
@@ -175,10 +180,22 @@ class Counts:
     def compare(self, word: str, alternatives, left: str | None, right: str | None,
                 far: tuple = (None, None)) -> Evidence:
         """The best alternative to `word` between `left` and `right` (None: nothing known);
-        `far`: the tokens two places left and right (see `context.far_tokens`).
+        `far`: the tokens two places left and right (see `context.far_tokens`). Compiled when
+        storylint._speedups is built, else `python_compare`: the same numbers."""
+        if COMPILED_COMPARE is None:
+            return self.python_compare(word, alternatives, left, right, far)
+        if self._state is None:
+            self._state = (self.unigrams, self.bigrams, self.lifts, self.classes,
+                           tuple(self.weights), self.default_unigram, self.scale, self.total,
+                           self.floor)
+        alternative, log_ratio, support = COMPILED_COMPARE(
+            self._state, word, list(alternatives), left, right, far[0], far[1])
+        return Evidence(alternative, log_ratio, support, left, right)
 
-        The weighted sum of `features`, computed term by term (the hot path of the rule: the
-        same sum in the same order, without building the vector)."""
+    def python_compare(self, word: str, alternatives, left: str | None, right: str | None,
+                       far: tuple = (None, None)) -> Evidence:
+        """`compare` in Python: the weighted sum of `features`, computed term by term (the
+        same sum in the same order, without building the vector), with memoised parts."""
         w, side = self.weights, self._side
         mine = self._parts(word, left, right)
         far_mine = [self._far(word, t, s) if t is not None else 0.0

@@ -1,6 +1,10 @@
-"""The compiled confusable-word scan (storylint._speedups: find_words, clause_words) gives exactly
-what its pure-Python definitions in checks/context.py give."""
+"""The compiled parts of the confusable-word rules (storylint._speedups: find_words, clause_words,
+compare_counts) give exactly what their pure-Python definitions (checks/context.py,
+wordmodel.Counts.python_compare) give."""
 from __future__ import annotations
+
+import itertools
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
@@ -17,6 +21,7 @@ from storylint.checks.context import (
     read_context,
 )
 from storylint.engine import rule_index
+from storylint.wordmodel import COMPILED_COMPARE, Counts, read_model
 
 try:
     from storylint import _speedups
@@ -137,3 +142,88 @@ def test_contexts_of_every_fixture_hit_do_not_depend_on_the_build(all_rules, mon
     python = [read_context(*case) for case in cases]
     read_context.cache_clear()
     assert len(cases) > 100 and compiled == python
+
+
+SHIPPED = Path(__file__).parents[1] / "models" / "confusables"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return read_model(SHIPPED).counts()
+
+
+def _same_evidence(counts, word, alternatives, left, right, far):
+    compiled = counts.compare(word, alternatives, left, right, far)
+    python = counts.python_compare(word, alternatives, left, right, far)
+    assert (compiled.alternative, compiled.log_ratio, compiled.support) == \
+        (python.alternative, python.log_ratio, python.support)  # exactly, not approximately
+
+
+def test_compiled_compare_equals_python_on_the_shipped_model(shipped):
+    assert COMPILED_COMPARE is not None
+    sets = read_model(SHIPPED).manifest["sets"]
+    learned = sorted(shipped.classes)[:3]
+    neighbours = [None, "<s>", "</s>", "<c>", "</c>", "<num>", "more", "the", "been", "zzqx",
+                  "near-term", "governments", "by", *learned]
+    checked = 0
+    for members in sets[::3]:
+        for word in members:
+            others = [w for w in members if w != word]
+            for left, right in itertools.product(neighbours, neighbours[::2]):
+                far = (left and "said", right and "companies")
+                _same_evidence(shipped, word, others, left, right, far)
+                checked += 1
+    assert checked > 2000
+
+
+NEIGHBOUR = st.one_of(st.none(), st.sampled_from(["<s>", "</s>", "<c>", "</c>", "<num>"]),
+                      st.text("abcdehilnorstwy-'", min_size=1, max_size=12))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["than", "then", "its", "it's", "their", "there", "they're", "lead",
+                        "led", "affect", "effect", "zzqx"]),
+       st.lists(st.sampled_from(["than", "then", "its", "it's", "there", "effect", "qq"]),
+                min_size=1, max_size=3), NEIGHBOUR, NEIGHBOUR, NEIGHBOUR, NEIGHBOUR)
+def test_compiled_compare_equals_python_on_any_tokens(shipped, word, others, left, right,
+                                                      far_left, far_right):
+    _same_evidence(shipped, word, others, left, right, (far_left, far_right))
+
+
+def test_compiled_compare_follows_python_on_awkward_counts():
+    """Integer counts whose product exceeds 2**53 (Python multiplies them exactly), a zero lift
+    and an empty learned class (both falsy: the next choice is taken), ties between
+    alternatives (the first wins)."""
+    big = 3 ** 35 + 1  # float(big) * float(big + 2) != float(big * (big + 2))
+    assert float(big) * float(big + 2) != float(big * (big + 2))
+    raw = {"unigrams": {"a": big, "b": big + 2, "c": big + 2, "x": 7, "lefty": 11},
+           "bigrams": {"x a": 5}, "floor": 1e300, "scale": 1.5, "total": 1e9,
+           "default_unigram": 3.0, "classes": {"": ["lefty"]},
+           "lifts": {"left": {"a": {"lent": 0.0, "~t": 2.5, "~y": 1.5}, "b": {"<s>": 0.5}},
+                     "right": {}, "left2": {"c": {"~y": 3.0}}, "right2": {}}}
+    counts = Counts(raw)
+    for word, others in (("a", ["b", "c"]), ("b", ["a", "c"]), ("c", ["b", "a"])):
+        for left in (None, "x", "lefty", "lent", "<s>", "b"):
+            for far in ((None, None), ("lefty", None), ("zz-top", "a")):
+                _same_evidence(counts, word, others, left, "a", far)
+    assert counts.compare("a", ["b", "c"], None, None).alternative == "b"  # b and c tie
+    # scaled so that the rounding of the product shows in the last bit of the log ratio
+    exact = Counts({**raw, "scale": 1 / big, "total": float(big + 2), "lifts": {},
+                    "bigrams": {"b c": 5}})
+    for side in ("left", "right", "left2", "right2"):
+        exact.lifts[side] = {}
+    _same_evidence(exact, "a", ["c"], "b", None, (None, None))
+    assert exact._side("a", "b", "left") == (0.0, False)  # 2.2e-16 from the rounded product
+
+
+def test_compiled_compare_rejects_bad_arguments(shipped):
+    shipped.compare("than", ["then"], None, None)
+    state = shipped._state
+    for args, error in [((state, "than", [], None, None, None, None), ValueError),
+                        ((state, "than", ["then"], "", None, None, None), ValueError),
+                        ((state, "than", ["then"], 3, None, None, None), ValueError),
+                        ((state[:5], "than", ["then"], None, None, None, None), TypeError),
+                        ((state, "than", ("then",), None, None, None, None), TypeError),
+                        ((state, "than", [3], None, None, None, None), TypeError)]:
+        with pytest.raises(error):
+            _speedups.compare_counts(*args)
