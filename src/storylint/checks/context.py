@@ -1,11 +1,14 @@
 """Finding candidate words and reading the words around them, for the confusable-word kinds.
 
 Both kinds (`substitution`, curated; `likely-word`, statistical) look for a fixed list of real
-words and judge each hit by its neighbours in the same clause. The list is found with one RE2
-alternation (linear time; measured faster than a trie-shaped `re` pattern), so the Python work
+words and judge each hit by its neighbours in the same clause. The list is found in one pass
+(one RE2 alternation, linear time; or its compiled equivalent, `find_words`), so the Python work
 per story is proportional to the number of hits, not to the number of words. Context is read
 from a short window on the hit's own line and stops at clause punctuation, so "stage lighting.
 Strike action" does not pair "lighting" with "strike".
+
+Where storylint._speedups is built, the scan and the clause reading run compiled; the Python
+functions here define what they return (tests/test_confusable_speedups.py compares them).
 """
 from __future__ import annotations
 
