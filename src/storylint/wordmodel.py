@@ -34,9 +34,10 @@ FORMAT_VERSION = 2  # 2: lifts two places away, 11 weights
 MANIFEST = "manifest.json"
 MAX_MODEL_BYTES = 20 << 20
 SIDE_MEMO_SIZE = 100_000
+WORDMODEL_VERSION = 1  # of Counts.python_compare's results; _speedups.h holds the same number
 # The C comparison (storylint._speedups), else None: `Counts.python_compare` gives the same
-# numbers, slower. _speedups.h holds the same version number.
-COMPILED_COMPARE = compiled("compare_counts", "WORDMODEL_VERSION", 1)
+# numbers, slower.
+COMPILED_COMPARE = compiled("compare_counts", "WORDMODEL_VERSION", WORDMODEL_VERSION)
 
 
 @dataclass
