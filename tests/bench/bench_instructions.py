@@ -43,13 +43,14 @@ for text in [open(p, encoding="utf-8").read() for p in paths[:count]]:
 """
 
 
-def instructions(tree: Path, corpus: Path, count: int, ignore: str) -> int:
-    """Instructions callgrind counts for one child run over `count` stories."""
+def instructions(tree: Path, corpus: Path, count: int, ignore: str, child: str = CHILD) -> int:
+    """Instructions callgrind counts for one child run over `count` stories (`child`: the
+    script, given the corpus folder, the count and `ignore` as arguments)."""
     env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONHASHSEED="0",
                STORYLINT_NO_CACHE="1")  # a rule-cache miss in only one of the two runs skews
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-         "-c", CHILD, str(corpus), str(count), ignore],
+         "-c", child, str(corpus), str(count), ignore],
         capture_output=True, text=True, env=env, check=True)
     return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
 
