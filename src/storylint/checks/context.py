@@ -193,7 +193,8 @@ def _reach(story, rule) -> tuple[int, int]:
     key = ("reach", rule.sections)
     reach = story.memo.get(key)
     if reach is None:
-        read = [s for s in story.sections if rule.applies_to(s.kind)]
+        kinds = rule.sections  # rule.applies_to, without a method call per section
+        read = [s for s in story.sections if s.kind in kinds]
         last = read[-1].end_line - 1 if read else 0
         reach = story.memo[key] = (story.line_starts[read[0].start_line - 1],
                                    story.line_starts[last] + len(story.lines[last])) \
