@@ -223,7 +223,7 @@ def test_compiled_compare_rejects_bad_arguments(shipped):
                         ((state, "than", ["then"], "", None, None, None), ValueError),
                         ((state, "than", ["then"], 3, None, None, None), ValueError),
                         ((state[:5], "than", ["then"], None, None, None, None), TypeError),
-                        ((state, "than", ("then",), None, None, None, None), TypeError),
+                        ((state, "than", 3, None, None, None, None), TypeError),
                         ((state, "than", [3], None, None, None, None), TypeError)]:
         with pytest.raises(error):
             _speedups.compare_counts(*args)

@@ -200,31 +200,32 @@ static int letter(Py_UCS4 c)
 static int joiner(Py_UCS4 c) { return apostrophe(c) || c == '-'; }
 static int number_joiner(Py_UCS4 c) { return c == '.' || c == ',' || c == ':'; }
 
+/* The end of a run of `part` characters from `j` on, through any single `joiner` followed by
+ * more of them (the `X+(?:[joiner]X+)*` of _TOKEN). */
+static Py_ssize_t joined_run(int kind, const void *data, Py_ssize_t size, Py_ssize_t j,
+                             int (*part)(Py_UCS4), int (*joins)(Py_UCS4))
+{
+    for (;;) {
+        while (j < size && part(PyUnicode_READ(kind, data, j)))
+            j++;
+        if (!(j + 1 < size && joins(PyUnicode_READ(kind, data, j)) &&
+              part(PyUnicode_READ(kind, data, j + 1))))
+            return j;
+        j += 2;
+    }
+}
+
 /* The end of the _TOKEN match at `i`, or `i` when none starts there. */
 static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t size, Py_ssize_t i)
 {
 #define AT(k) PyUnicode_READ(kind, data, (k))
     Py_UCS4 c = AT(i);
     Py_ssize_t j = i + 1;
-    if (letter(c)) {                       /* [^\W\d_]+(?:['’-][^\W\d_]+)* */
-        for (;;) {
-            while (j < size && letter(AT(j)))
-                j++;
-            if (j + 1 < size && joiner(AT(j)) && letter(AT(j + 1)))
-                j += 2;
-            else
-                return j;
-        }
-    }
+    if (letter(c))                         /* [^\W\d_]+(?:['’-][^\W\d_]+)* */
+        return joined_run(kind, data, size, j, letter, joiner);
     if (decimal(c)) {                      /* \d+(?:[.,:]\d+)*%? */
-        for (;;) {
-            while (j < size && decimal(AT(j)))
-                j++;
-            if (j + 1 < size && number_joiner(AT(j)) && decimal(AT(j + 1)))
-                j += 2;
-            else
-                return j < size && AT(j) == '%' ? j + 1 : j;
-        }
+        j = joined_run(kind, data, size, j, decimal, number_joiner);
+        return j < size && AT(j) == '%' ? j + 1 : j;
     }
     if (!unicode_word(c) && !Py_UNICODE_ISSPACE(c) && !joiner(c))
         return j;                          /* [^\w\s'’-] */

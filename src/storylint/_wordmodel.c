@@ -13,35 +13,30 @@
 
 #define WEIGHTS 11
 
-/* The model's tables, unpacked from the state tuple Counts.compiled_state() builds. */
+/* The model's tables, unpacked from the state tuple Counts.compare builds. */
 typedef struct {
     PyObject *unigrams, *bigrams, *lifts, *classes;
     double weights[WEIGHTS], default_unigram, scale, total, floor;
 } Model;
 
 /* The model's number for `key` in `table` as Python reads it (an int converted as float()
- * converts it); -1 with an exception set. `found` tells whether the key was there. */
-static int lookup(PyObject *table, PyObject *key, double *value, int *found)
+ * converts it); `item` gets the number object (borrowed), NULL when the key is not there (and
+ * `value` is then left alone); -1 with an exception set. */
+static int lookup(PyObject *table, PyObject *key, double *value, PyObject **item)
 {
-    PyObject *item = PyDict_GetItemWithError(table, key);
-    *found = item != NULL;
-    if (item == NULL)
+    *item = PyDict_GetItemWithError(table, key);
+    if (*item == NULL)
         return PyErr_Occurred() ? -1 : 0;
-    *value = PyFloat_AsDouble(item);
+    *value = PyFloat_AsDouble(*item);
     return *value == -1.0 && PyErr_Occurred() ? -1 : 0;
 }
 
-/* Counts.unigram: the word's count, else the default; `item` gets the count object itself
- * (borrowed; NULL for the default) for the exact integer product in `pair`. */
+/* Counts.unigram: the word's count, else the default; `item` is the count object (NULL for
+ * the default), for the exact integer product in `pair`. */
 static int unigram(const Model *m, PyObject *word, double *value, PyObject **item)
 {
-    *item = PyDict_GetItemWithError(m->unigrams, word);
-    if (*item == NULL) {
-        *value = m->default_unigram;
-        return PyErr_Occurred() ? -1 : 0;
-    }
-    *value = PyFloat_AsDouble(*item);
-    return *value == -1.0 && PyErr_Occurred() ? -1 : 0;
+    *value = m->default_unigram;
+    return lookup(m->unigrams, word, value, item);
 }
 
 /* word_class, or the learned class from `classes` when it has one: a new reference. */
@@ -120,8 +115,10 @@ static int pair(const Model *m, PyObject *first, PyObject *second, PyObject *mem
     PyObject *key = PyUnicode_FromFormat("%U %U", first, second);
     if (key == NULL)
         return -1;
-    int failed = lookup(m->bigrams, key, count, seen);
+    PyObject *counted;
+    int failed = lookup(m->bigrams, key, count, &counted);
     Py_DECREF(key);
+    *seen = counted != NULL;
     if (failed || *seen)
         return failed;
     double lift = 1.0, a, b;
@@ -232,7 +229,9 @@ static int candidate_parts(const Model *m, PyObject *cand, PyObject *const token
            ? -1 : 0;
 }
 
-static int slot(int alternative_seen, int word_seen)
+/* The FEATURES slot of a left-side pair by which of the two pairs were counted (the right
+ * side's is 4 further on). */
+static int evidence_slot(int alternative_seen, int word_seen)
 {
     return alternative_seen && word_seen ? 2 : (alternative_seen || word_seen ? 3 : 4);
 }
@@ -242,57 +241,72 @@ const char compare_counts_doc[] =
 "    -> (alternative, log_ratio, support)\n\n"
 "What storylint.wordmodel.Counts.python_compare finds: the best alternative to `word` in\n"
 "this context, how much likelier (log), and the part of that the context gives. `state` is\n"
-"Counts.compiled_state().";
+"the tuple Counts.compare builds once: the tables, the weights and the constants.";
+
+/* The best of `alternatives` (a sequence from PySequence_Fast) against the written word's
+ * `mine`: the first with the highest score wins, as in Python; -1 with an exception set. */
+static int best_alternative(const Model *m, const Parts *mine, PyObject *const tokens[4],
+                            PyObject *alternatives, PyObject **best, double *best_score,
+                            double *best_support)
+{
+    const double *w = m->weights;
+    Parts theirs;
+    *best = NULL;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(alternatives); i++) {
+        PyObject *alt = PySequence_Fast_GET_ITEM(alternatives, i);
+        if (!PyUnicode_Check(alt)) {
+            PyErr_SetString(PyExc_TypeError, "alternatives must be str");
+            return -1;
+        }
+        if (candidate_parts(m, alt, tokens, &theirs) < 0)
+            return -1;
+        double prior = w[0] * (theirs.prior - mine->prior), score = prior;
+        if (tokens[0] != Py_None) {
+            int at = PyUnicode_READ_CHAR(tokens[0], 0) == '<' ? 1
+                     : evidence_slot(theirs.left_seen, mine->left_seen);
+            score += w[at] * (theirs.left - mine->left);
+        }
+        if (tokens[1] != Py_None) {
+            int at = PyUnicode_READ_CHAR(tokens[1], 0) == '<' ? 5
+                     : 4 + evidence_slot(theirs.right_seen, mine->right_seen);
+            score += w[at] * (theirs.right - mine->right);
+        }
+        if (tokens[2] != Py_None)
+            score += w[9] * (theirs.far_left - mine->far_left);
+        if (tokens[3] != Py_None)
+            score += w[10] * (theirs.far_right - mine->far_right);
+        if (*best == NULL || score > *best_score) {
+            *best = alt;
+            *best_score = score;
+            *best_support = score - prior;
+        }
+    }
+    if (*best == NULL) {
+        PyErr_SetString(PyExc_ValueError, "no alternatives to compare");
+        return -1;
+    }
+    return 0;
+}
 
 PyObject *compare_counts(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *state, *word, *alternatives, *tokens[4];
+    PyObject *state, *word, *sequence, *tokens[4], *best, *result = NULL;
     Model m;
-    if (!PyArg_ParseTuple(args, "O!UO!OOOO:compare_counts", &PyTuple_Type, &state, &word,
-                          &PyList_Type, &alternatives, &tokens[0], &tokens[1], &tokens[2],
-                          &tokens[3]) || unpack_model(state, &m) < 0)
+    Parts mine;
+    double score = 0.0, support = 0.0;
+    if (!PyArg_ParseTuple(args, "O!UOOOOO:compare_counts", &PyTuple_Type, &state, &word,
+                          &sequence, &tokens[0], &tokens[1], &tokens[2], &tokens[3]) ||
+        unpack_model(state, &m) < 0)
         return NULL;
     for (int i = 0; i < 4; i++)
         if (!token_ok(tokens[i]))
             return NULL;
-    Parts mine, theirs;
-    if (candidate_parts(&m, word, tokens, &mine) < 0)
+    PyObject *alternatives = PySequence_Fast(sequence, "alternatives must be a sequence");
+    if (alternatives == NULL)
         return NULL;
-    const double *w = m.weights;
-    PyObject *best = NULL;
-    double best_score = 0.0, best_support = 0.0;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(alternatives); i++) {
-        PyObject *alt = PyList_GET_ITEM(alternatives, i);
-        if (!PyUnicode_Check(alt)) {
-            PyErr_SetString(PyExc_TypeError, "alternatives must be str");
-            return NULL;
-        }
-        if (candidate_parts(&m, alt, tokens, &theirs) < 0)
-            return NULL;
-        double prior = w[0] * (theirs.prior - mine.prior), score = prior;
-        if (tokens[0] != Py_None) {
-            int at = PyUnicode_READ_CHAR(tokens[0], 0) == '<' ? 1
-                     : slot(theirs.left_seen, mine.left_seen);
-            score += w[at] * (theirs.left - mine.left);
-        }
-        if (tokens[1] != Py_None) {
-            int at = PyUnicode_READ_CHAR(tokens[1], 0) == '<' ? 5
-                     : 4 + slot(theirs.right_seen, mine.right_seen);
-            score += w[at] * (theirs.right - mine.right);
-        }
-        if (tokens[2] != Py_None)
-            score += w[9] * (theirs.far_left - mine.far_left);
-        if (tokens[3] != Py_None)
-            score += w[10] * (theirs.far_right - mine.far_right);
-        if (best == NULL || score > best_score) {
-            best = alt;
-            best_score = score;
-            best_support = score - prior;
-        }
-    }
-    if (best == NULL) {
-        PyErr_SetString(PyExc_ValueError, "no alternatives to compare");
-        return NULL;
-    }
-    return Py_BuildValue("(Odd)", best, best_score, best_support);
+    if (candidate_parts(&m, word, tokens, &mine) == 0 &&
+        best_alternative(&m, &mine, tokens, alternatives, &best, &score, &support) == 0)
+        result = Py_BuildValue("(Odd)", best, score, support);
+    Py_DECREF(alternatives);  /* after building the result: `best` is borrowed from it */
+    return result;
 }

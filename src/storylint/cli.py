@@ -144,7 +144,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "promotional tails.", epilog="Exit codes: 0 clean, 1 findings, 2 usage/config/rule/model "
         "error, 3 internal error.")
     parser.add_argument("--version", action=_Version, nargs=0,
-                        help="show the version and whether the compiled scorer is in use")
+                        help="show the version and whether the compiled inner loops are in use")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = [add for command, add in _SUBPARSERS.items() if only in (None, command)]
     for add in dict.fromkeys(chosen):  # one function may add several related commands

@@ -190,7 +190,7 @@ class Counts:
                            tuple(self.weights), self.default_unigram, self.scale, self.total,
                            self.floor)
         alternative, log_ratio, support = COMPILED_COMPARE(
-            self._state, word, list(alternatives), left, right, far[0], far[1])
+            self._state, word, alternatives, left, right, far[0], far[1])
         return Evidence(alternative, log_ratio, support, left, right)
 
     def python_compare(self, word: str, alternatives, left: str | None, right: str | None,
