@@ -88,6 +88,25 @@ def test_field_value_on_following_line_counts_as_filled(linter):
     assert positions(linter, text, "SL102") == []
 
 
+def test_empty_field_verdicts_are_remembered_per_line_and_following_line(linter, monkeypatch):
+    """The same label line is judged again when the line after it differs, and a full memo
+    is cleared rather than grown."""
+    from storylint.checks import empty_field
+
+    label = "You can license this story through AP Archive:"
+    filled = f"H\n\nBody.\n\n{label}\nhttp://x.example/1\n"
+    empty = f"H\n\nBody.\n\n{label}\n"
+    for _ in range(2):  # the second round answers from the memo
+        assert positions(linter, filled, "SL102") == []
+        assert positions(linter, empty, "SL102") == [(5, len(label), "SL102")]
+    monkeypatch.setattr(empty_field, "_VERDICT_LIMIT", 1)
+    for number in range(3):
+        assert positions(linter, filled.replace("/1", f"/{number}"), "SL102") == []
+        assert positions(linter, empty + "\n" * number, "SL102") == [(5, len(label), "SL102")]
+    check = next(r.check for r in linter.rules if r.name == "boilerplate-empty-field")
+    assert len(check._verdicts) == 1
+
+
 def test_boilerplate_missing_names_each_item(linter):
     findings = [f for f in linter.check_text("Head\n\nBody text.\n") if f.code == "SL101"]
     assert len(findings) == 2 and findings[0].line == 3

@@ -44,9 +44,13 @@ def _compile(source, keys):
         raise OptionError(str(exc), keys) from None
 
 
+_VERDICT_LIMIT = 10_000  # distinct (line, next line) pairs kept; cleared when full
+
+
 class _EmptyField:
     def __init__(self, fields, label, group_of_field):
         self.fields, self.label, self.group_of_field = fields, label, group_of_field
+        self._verdicts: dict[tuple[str, str], int | None] = {}
 
     def run(self, story, rule):
         """One finding per field label left without a value."""
@@ -64,17 +68,11 @@ class _EmptyField:
         text = story.lines[number - 1]
         if not text.rstrip().endswith(":"):
             return None  # every empty field ends in its label's colon
-        found = _search_label(self.label, text)
-        if found is None:
-            return None
-        start, groups = found
-        if start > 0 and text[start - 1].isalnum():
-            return None
-        index = next(i for i, group in enumerate(self.group_of_field) if groups[group])
-        name, value, template = self.fields[index]
         following = story.lines[number].strip() if number < len(story.lines) else ""
-        if following and next(char_spans(value, following), None) and not _is_label(following):
+        index = self.empty_field(text, following)
+        if index is None:
             return None
+        name, _, template = self.fields[index]
         colon = text.rindex(":")
         start = story.line_starts[number - 1] + colon
         fix = None
@@ -82,6 +80,31 @@ class _EmptyField:
             fix = Fix(start + 1, story.line_starts[number - 1] + len(text), " " + template,
                       True, f"restore {name}: {template}")
         return make_finding(rule, story, start, start + 1, {"field": name}, fix=fix)
+
+    def empty_field(self, text: str, following: str) -> int | None:
+        """The index of the field whose label ends `text` with no value there or on the
+        `following` (stripped) line, else None. Memoised: the same boilerplate lines recur
+        story after story in an archive."""
+        key = (text, following)
+        if key in self._verdicts:
+            return self._verdicts[key]
+        if len(self._verdicts) >= _VERDICT_LIMIT:
+            self._verdicts.clear()
+        verdict = self._verdicts[key] = self._judge(text, following)
+        return verdict
+
+    def _judge(self, text: str, following: str) -> int | None:
+        found = _search_label(self.label, text)
+        if found is None:
+            return None
+        start, groups = found
+        if start > 0 and text[start - 1].isalnum():
+            return None
+        index = next(i for i, group in enumerate(self.group_of_field) if groups[group])
+        value = self.fields[index][1]
+        if following and next(char_spans(value, following), None) and not _is_label(following):
+            return None
+        return index
 
 
 def _search_label(label, text: str):

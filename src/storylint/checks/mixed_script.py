@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
-from storylint.normalise import LOOKALIKES, script_of
+from storylint.normalise import LOOKALIKES, non_ascii, script_of
 from storylint.schema import Field
 
 OPTIONS = {
@@ -35,7 +35,7 @@ class _MixedScript:
 
     def run(self, story, rule):
         """Report suspicious words; stories without Greek or Cyrillic letters cost one search."""
-        if not _FOREIGN.search(story.text):
+        if not _FOREIGN.search(non_ascii(story.text)):  # Greek and Cyrillic are never ASCII
             return []
         findings = []
         for match in _WORD.finditer(story.text):

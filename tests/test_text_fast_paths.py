@@ -1,0 +1,96 @@
+"""Fast paths over a line's text must give what their plain definitions give.
+
+`normalise.reader_lower` (UTF-8 bytes lower-cased when every non-ASCII character is inert)
+against `skeleton(text).lower()`; the promo-tail features' byte and substring tests against the
+regular expressions they stand in for."""
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylint import features as F
+from storylint.normalise import _INERT_BLOCKS, is_inert, reader_lower, skeleton
+
+BLOCK_CHARS = [chr(code) for low, high in _INERT_BLOCKS for code in range(low, high)]
+INERT_CHARS = [char for char in BLOCK_CHARS if is_inert(char)]
+
+
+def _second_of_a_composition() -> set[str]:
+    """Every character that is the second of a two-character canonical decomposition: the
+    characters NFC/NFKC may join to the one before them."""
+    seconds = set()
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return seconds
+
+
+def test_inert_characters_never_join_or_reorder_with_a_neighbour():
+    """The reason an inert character is safe beside any other: NFKC cannot compose it with
+    the character before it, and it has no combining class to be reordered by."""
+    seconds = _second_of_a_composition()
+    assert not seconds & set(BLOCK_CHARS)
+    assert not any(char.isascii() for char in seconds)  # nor compose an ASCII one with it
+    assert all(unicodedata.combining(char) == 0 for char in INERT_CHARS)
+
+
+def test_common_news_characters_are_inert_and_changing_ones_are_not():
+    assert all(map(is_inert, "\u2013\u2014\u2018\u2019\u201c\u201d\u00a3\u20ac\u00e9\u00b0"))
+    # upper case, compatibility forms (NBSP, ellipsis, one half, micro), invisibles, Cyrillic
+    assert not any(map(is_inert, "\u00c9\u00a0\u2026\u00bd\u00b5\u200b\u00ad\u0430\u0301"))
+
+
+def test_every_inert_character_beside_every_other_and_ascii():
+    """Each inert character between ASCII letters, and next to every other inert character."""
+    for char in INERT_CHARS:
+        for text in (f"A{char}b", f"{char}Z", f"x{char}"):
+            assert reader_lower(text) == skeleton(text).lower()
+    joined = "".join(INERT_CHARS)
+    assert reader_lower(joined + "ABC" + joined[::-1]) == skeleton(joined + "ABC" + joined[::-1]).lower()
+
+
+_MIXED = st.text(alphabet=st.sampled_from(
+    list("aZ 0.'\n") + BLOCK_CHARS[::7] + INERT_CHARS[:40]
+    + ["\u200b", "\u202e", "\u00ad", "\ufeff", "\uff46", "\u00bd", "\ufb01", "\u0410", "\u043e",
+       "\u039f", "\u03a3", "\u0130", "\u0301", "\u0338", "\u1161", "\u0436", "\U0001F600"]),
+    max_size=80)
+
+
+@given(_MIXED)
+@settings(max_examples=1000, deadline=None)
+def test_reader_lower_equals_the_skeleton_lowered(text):
+    assert reader_lower(text) == skeleton(text).lower()
+
+
+def test_lone_surrogates_take_the_plain_path():
+    text = "Caf\u00e9 \ud800 \u2013 OK"
+    assert reader_lower(text) == skeleton(text).lower()
+
+
+@given(st.lists(st.sampled_from(
+    list("ABCZaz09 .-/@#%$!?'\"") + ["www", "http", ".com", ".co", ".uk", "com", "\u00a3",
+                                     "\u00c9", "\u0410", "\u2013", "\U0001F600", "\ud800",
+                                     "\uff21", "\u0663"]), max_size=60).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_feature_gates_equal_the_patterns_they_replace(text):
+    """Shouted words (a byte scan for three capitals first), the digit count (bytes without
+    their digits) and the link gate (two substrings, then a dot and a TLD)."""
+    import re
+
+    assert F._shouted_words(text) == len(F._SHOUT.findall(text))
+    assert F._digit_count(text) == sum(map(text.count, "0123456789"))
+    alternation = re.compile(r"http|www|\.(?:" + "|".join(F._TLDS) + r")\b")
+    assert bool("http" in text or "www" in text or F._TLD_HINT.search(text)) == bool(
+        alternation.search(text))
+
+
+@given(_MIXED)
+@settings(max_examples=500, deadline=None)
+def test_non_ascii_keeps_exactly_the_non_ascii_characters_in_order(text):
+    from storylint.normalise import non_ascii
+
+    assert non_ascii(text) == "".join(char for char in text if not char.isascii())
