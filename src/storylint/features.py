@@ -278,19 +278,19 @@ class StoryContext:
         return self._content
 
     def shared(self, words: tuple[str, ...], line: int) -> int:
-        """How many of `words` occur in the story outside the given line."""
+        """How many of `words` (content words: letters only) occur in the story outside the
+        given line."""
         content = self.content
         start = self.story.line_starts[line - 1]
         if start >= self.content_end:
-            return sum(1 for w in words if w in content)
+            return sum(map(content.__contains__, words))
+        end = start + len(self.story.lines[line - 1])
         if len(content) != self.content_end:  # normalisation changed lengths: slice exactly
             text = self.story.text
-            end = start + len(self.story.lines[line - 1])
             rest = normalise(text[:start]) + "\n" + normalise(text[end:self.content_end])
-            return sum(1 for w in words if w in rest)
-        end = start + len(self.story.lines[line - 1])
-        find = content.find
-        return sum(1 for w in words if find(w, 0, start) >= 0 or find(w, end) >= 0)
+        else:  # content words are letters only, so none can match across the joining newline
+            rest = content[:start] + "\n" + content[end:]
+        return sum(map(rest.__contains__, words))
 
 
 def context_values(ctx: StoryContext, segment: Segment, text: LineText) -> tuple[float, ...]:

@@ -142,38 +142,53 @@ class Story:
 def classify_line(line: str, fmt: StoryFormat = DEFAULT_FORMAT,
                   is_marker: bool | None = None) -> str:
     """The structural kind of a single line, before context is considered."""
+    if is_marker is None:
+        is_marker = bool(fmt.marker_lines(line))
+    return read_line(line, is_marker)[0]
+
+
+def read_line(line: str, is_marker: bool) -> tuple[str, object]:
+    """The line's kind (see `classify_line`) and what its match already read: the shot number,
+    the date line's text, the location line's date, else None; so the parser matches once."""
     stripped = line.strip()
     if not stripped:
-        return "blank"
+        return "blank", None
     first = stripped[0]  # cheap gates: most lines are story text and need no regex at all
     if first == "[" and _DIRECTIVE.match(line):
-        return "directive"
-    if first.isdigit() and _SHOT.match(line):
-        return "shot"
+        return "directive", None
+    if first.isdigit():
+        match = _SHOT.match(line)
+        if match:
+            return "shot", int(match.group(1))
     if len(stripped) <= 12 and _HEADER.match(line):
-        return "header"
-    if first == "(" and _DATE_LINE.match(line) and any(ch.isdigit() for ch in line):
-        return "date"
-    if is_marker if is_marker is not None else bool(fmt.marker_lines(line)):
-        return "boilerplate"
-    if len(line) <= 160 and _has_dash(stripped) and _is_location(line):
-        return "location"
+        return "header", None
+    if first == "(" and any(ch.isdigit() for ch in line):
+        match = _DATE_LINE.match(line)
+        if match:
+            return "date", match.group(1)
+    if is_marker:
+        return "boilerplate", None
+    if len(line) <= 160 and _has_dash(stripped):
+        date = _location_date_part(line)
+        if date is not None:
+            return "location", date.strip()
     if len(line) <= 100 and not any(ch.islower() for ch in line) and \
             sum(ch.isalpha() for ch in line) >= 3:
-        return "note"  # ASSOCIATED PRESS, AP TELEVISION, RESTRICTION SUMMARY: AP CLIENTS ONLY
-    return "text"
+        return "note", None  # ASSOCIATED PRESS, AP TELEVISION, RESTRICTION SUMMARY: AP CLIENTS ONLY
+    return "text", None
 
 
 def _has_dash(text: str) -> bool:
     return "-" in text or "\u2013" in text or "\u2014" in text
 
 
-def _is_location(line: str) -> bool:
+def _location_date_part(line: str) -> str | None:
+    """The (unstripped) date part of a location/date line, or None when the line is not one."""
     match = _LOCATION.match(line)
     if not match:
-        return False
+        return None
     date = match.group("date")
-    return bool(DATE_HINT.search(date) or UNDATED.match(date.strip()))
+    return date if DATE_HINT.search(date) or UNDATED.match(date.strip()) else None
 
 
 def location_date(line: str) -> str | None:
@@ -182,24 +197,13 @@ def location_date(line: str) -> str | None:
     return match.group("date").strip() if match else None
 
 
-def date_line_value(line: str) -> str | None:
-    """The text inside a `(22 Apr 2024)` date line."""
-    match = _DATE_LINE.match(line)
-    return match.group(1) if match else None
-
-
-def shot_number(line: str) -> int | None:
-    """The number that opens a shot line, e.g. 3 for `3. SOUNDBITE (English) ...`."""
-    match = _SHOT.match(line)
-    return int(match.group(1)) if match else None
-
-
 def parse_sections(lines: list[str], fmt: StoryFormat = DEFAULT_FORMAT) -> list[Section]:
     """Split the lines of a script into typed sections; never raises."""
     markers = fmt.marker_lines("\n".join(lines))
-    kinds = [classify_line(line, fmt, index in markers) for index, line in enumerate(lines)]
+    read = [read_line(line, index in markers) for index, line in enumerate(lines)]
+    kinds = [kind for kind, _ in read]
     start = _boilerplate_start(kinds)
-    sections = _Parser(lines, kinds).run(start)
+    sections = _Parser(lines, kinds, [value for _, value in read]).run(start)
     sections.extend(_tail_sections(lines, kinds, start))
     return sections
 
@@ -246,8 +250,9 @@ def _close(sections: list[Section], current: list) -> list:
 class _Parser:
     """The state machine for everything before the boilerplate: top, shots, body."""
 
-    def __init__(self, lines: list[str], kinds: list[str]):
-        self.lines, self.kinds = lines, kinds
+    def __init__(self, lines: list[str], kinds: list[str], values: list):
+        """`kinds` and `values`: each line's kind and value from `read_line`."""
+        self.lines, self.kinds, self.values = lines, kinds, values
         self.sections: list[Section] = []
         self.state = "top"
         self.open: list | None = None  # [kind, first, last, number]
@@ -305,7 +310,7 @@ class _Parser:
     def in_shots(self, index: int, kind: str, line: str) -> None:
         if kind == "shot":
             self.close()
-            self.open = ["shot", index + 1, index + 1, shot_number(line)]
+            self.open = ["shot", index + 1, index + 1, self.values[index]]
         elif kind in ("location", "header", "date"):
             self.structural(index, kind, line)
         elif kind == "note" and not (self.open and self._awaits_quote()):
@@ -328,9 +333,9 @@ class _Parser:
 
     def structural(self, index: int, kind: str, line: str) -> None:
         if kind == "date":
-            self.single("date", index, date_line_value(line))
+            self.single("date", index, self.values[index])
         elif kind == "location":
-            self.single("location", index, location_date(line))
+            self.single("location", index, self.values[index])
             if self.state == "body":
                 self.state = "shots"
         elif kind == "note":
