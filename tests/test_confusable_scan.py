@@ -6,13 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storylint.checks import context
 from storylint.checks.context import (
     _TOKEN,
     CLAUSE_BREAKS,
+    _reach,
     compile_finder,
+    find_words,
     normalize,
     read_context,
     scan,
+    serve_from,
 )
 from storylint.engine import rule_index
 from storylint.story import Story
@@ -88,13 +92,47 @@ def test_both_rules_share_one_scan_and_its_hits(all_rules):
     curated.check.run(story, curated)
     shared = scan(story, curated.check.finder, curated)
     assert scan(story, curated.check.finder, curated) is shared  # found once per story
-    assert likely.check.shared.key == curated.check.finder.key
+    wide = likely.check.shared  # one scan for both rules' words...
+    assert likely.check.own is None and set(curated.check.finder.words) < set(wide.words)
+    both = story.memo[(wide.key,) + _reach(story, likely)]  # ...made by the curated rule's run
+    assert [h for h in both if h.normal in curated.check.finder.words] == shared
     hits = likely.check.hits(story, likely)
-    by_start = {h.start: h for h in shared}
-    assert [h for h in hits if h.start in by_start] == \
-        [by_start[h.start] for h in hits if h.start in by_start]  # the same Hit objects
+    assert all(any(h is b for b in both) for h in hits)  # the same Hit objects
     assert all(h.normal in likely.check.members for h in hits)
     assert [h.start for h in hits] == sorted(h.start for h in hits)
+
+
+_SCAN_TEXT_PARTS = st.sampled_from(
+    [" ", "  ", ", ", ". ", "'", "\u2019", "-", "_", "1", "\u00e9", "\u212a", "\u017f", "s", "x",
+     "it's", "its", "it", "they're", "their", "there", "re", "then", "than", "lead", "led",
+     "lighting", "lightning", "THEN", "Their", "who's", "whose", "o'clock", "clock"])
+
+
+def _served(wide, narrow_words, text):
+    return [(s, e) for s, e in find_words(wide, text)
+            if normalize(text[s:e]) in narrow_words]
+
+
+@given(st.lists(_SCAN_TEXT_PARTS, max_size=30).map("".join))
+@settings(max_examples=1500, deadline=None)
+def test_a_served_scan_finds_exactly_what_its_own_scan_finds(all_rules, text):
+    """The curated rule's hits, taken from the scan for both rules' words, are the hits of its
+    own scan: whole words, any case, beside apostrophes, digits, KELVIN SIGN and LONG S."""
+    index = rule_index(all_rules[0])
+    narrow = index["confusable-word"].check.finder
+    wide = index["confusable-word-likely"].check.shared
+    assert find_words(narrow, text) == _served(wide, set(narrow.words), text)
+
+
+def test_a_wider_scan_that_could_hide_a_word_is_not_shared(monkeypatch):
+    """"it's" holds "s" after its apostrophe: a scan for both would take "it's" whole and never
+    see the "s" that a scan for "s" alone finds, so the two are kept apart."""
+    monkeypatch.setattr(context, "_WIDER", {})  # what this test ties stays in this test
+    narrow, wide = compile_finder(["s", "its"]), compile_finder(["s", "its", "it's"])
+    assert find_words(narrow, "it's") != _served(wide, {"s", "its"}, "it's")
+    assert not serve_from(narrow, wide)
+    assert not serve_from(compile_finder(["caf\u00e9"]), compile_finder(["caf\u00e9", "than"]))
+    assert serve_from(compile_finder(["then"]), compile_finder(["then", "than", "it's"]))
 
 
 def test_boilerplate_is_not_scanned_but_whole_text_is_without_a_rule(all_rules):

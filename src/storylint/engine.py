@@ -165,7 +165,8 @@ class Linter:
             findings.extend(self._run(rule, story))
         suppressions, problems = read_suppressions(story, self.keys,
                                                    self.builtin.get("invalid-suppression"))
-        findings = [f for f in findings if not suppressions.covers(f)]
+        if suppressions.whole_file or suppressions.by_line:
+            findings = [f for f in findings if not suppressions.covers(f)]
         findings += [p for p in problems if "invalid-suppression" in self.builtin]
         return sorted(findings, key=Finding.sort_key)
 

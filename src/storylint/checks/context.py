@@ -174,14 +174,44 @@ class Hit:
 def scan(story, finder: Finder, rule=None) -> list[Hit]:
     """The hits of `finder`'s words in the story (in the stretch from the first to the last
     section `rule` reads), found once per story, word list and stretch: rules that look for the
-    same words share the scan and its hits (kept in `story.memo`)."""
+    same words share the scan and its hits (kept in `story.memo`). A finder that `serve_from`
+    has tied to a wider one takes its hits from the wider finder's scan."""
     start, end = _reach(story, rule)
     key = (finder.key, start, end)
     hits = story.memo.get(key)
     if hits is None:
-        hits = story.memo[key] = [Hit(story, start + s, start + e) for s, e in
-                                  find_words(finder, story.text[start:end])]
+        wider = _WIDER.get(finder.key)
+        if wider is not None:
+            words = finder.key[1]
+            hits = [hit for hit in scan(story, wider, rule) if hit.normal in words]
+        else:
+            hits = [Hit(story, start + s, start + e)
+                    for s, e in find_words(finder, story.text[start:end])]
+        story.memo[key] = hits
     return hits
+
+
+# Finder key -> a finder for more words whose scan, kept to the first finder's words, finds
+# exactly its hits (see `serve_from`). Process-wide, like patterns.PRESENCE: rules are built
+# once per run and finders with equal words are interchangeable.
+_WIDER: dict[tuple, Finder] = {}
+
+
+def serve_from(narrow: Finder, wide: Finder) -> bool:
+    """Make scans for `narrow`'s words come from one scan for `wide`'s (a superset): two rules
+    then read a story once between them. Only done, and True, when the answer cannot change:
+    every word is plain ASCII and no word of `wide` holds, right after an apostrophe, the start
+    of a word of `narrow` (RE2's \\b falls there, so "it's" would hide an "s")."""
+    if not set(narrow.words) <= set(wide.words) or narrow.key == wide.key:
+        return False
+    if not all(_PLAIN_WORD.match(word) for word in wide.words):
+        return False
+    for word in wide.words:
+        for tail in word.split("'")[1:]:
+            if any(tail.startswith(other) for other in narrow.words):
+                return False
+    _WIDER[narrow.key] = wide
+    return True
 
 
 def _reach(story, rule) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from storylint.checks.context import (
     normalize,
     right_token,
     scan,
+    serve_from,
 )
 from storylint.checks.substitution import match_case
 from storylint.finding import Fix
@@ -123,11 +124,17 @@ class _LikelyWord:
         self.memo: dict[tuple, object] = {}  # (word, left, right) -> Evidence; contexts repeat
 
     def share_scan(self, curated) -> None:
-        """Leave the words `curated` (a `substitution` check) flags to it, and take the hits of
-        the words both look for from its scan: this rule then scans only for its other words."""
+        """Leave the words `curated` (a `substitution` check) flags to it, and share one scan of
+        each story with it: one scan for both rules' words, which the curated rule keeps to its
+        own (`context.serve_from`); where that could change its hits, the words both look for
+        come from its scan and this rule scans only for its other words."""
         self.deferred, self.shared = curated, curated.finder
         rest = set(self.members) - set(curated.finder.words)
         self.own = compile_finder(rest) if rest else None
+        if self.own is not None:
+            both = compile_finder(set(self.members) | set(curated.finder.words))
+            if serve_from(curated.finder, both):
+                self.shared, self.own = both, None
 
     def prepare(self, folder=None) -> None:
         """Find the model, verify its checksum and that it covers every set (ModelError if not).
