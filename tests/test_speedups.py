@@ -15,6 +15,7 @@ from conftest import FIXTURES, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storylint import features
 from storylint import model as model_module
 from storylint.checks.classifier import open_check
 from storylint.model import load_model, resolve_model_dir
@@ -103,6 +104,7 @@ def test_probabilities_of_whole_stories_do_not_depend_on_the_build(monkeypatch):
     check = open_check(resolve_model_dir("promo-tail"))
     compiled = [check.scores(Story(t)) for t in texts]
     monkeypatch.setattr(model_module, "COMPILED_HASHED_SUM", None)
+    monkeypatch.setattr(features, "COMPILED_LINE_FACTS", None)
     plain = open_check(resolve_model_dir("promo-tail"))
     python = [plain.scores(Story(t)) for t in texts]
     assert sum(map(len, compiled)) > 50
@@ -122,6 +124,46 @@ def test_probabilities_of_whole_stories_do_not_depend_on_the_build(monkeypatch):
 def test_bad_arguments_raise_instead_of_reading_out_of_bounds(args, error):
     with pytest.raises(error):
         _speedups.hashed_sum(*args)
+
+
+_LINE = st.lists(st.sampled_from(
+    list("aZ09%_!?'\" .,-/\t") + ["zzpct", "we", "You", "our", "said", "NATO", "ABC", "AB",
+                                  "news", "Lorem", "x" * 300, "zzurl", "about", "CDE1", "A_BC"]),
+    max_size=80).map("".join)
+
+
+@needs_speedups
+@given(_LINE, _LINE)
+@settings(max_examples=1500, deadline=None)
+def test_compiled_line_facts_equal_python(low, original):
+    """Words (digits as 0, `%` as `zzpct`, lines longer than the C stack buffer), content
+    words, the first- and second-person counts and the marks, for any ASCII line."""
+    args = (features._FIRST, features._SECOND, features._NOT_CONTENT, features.MAX_CONTENT_WORDS)
+    assert _speedups.line_facts(low, original, *args) == \
+        features.python_line_facts(low, original)
+    assert _speedups.line_facts(low + "\u00e9", original, *args) is None  # Python answers
+    assert _speedups.line_facts(low, original + "\u2013", *args) is None
+
+
+@needs_speedups
+def test_line_facts_of_every_fixture_line_equal_python(monkeypatch):
+    lines = [line for path in sorted(FIXTURES.rglob("*.txt"))
+             for line in path.read_bytes().decode("utf-8", "replace").splitlines()]
+    compiled = [features.analyse_text(line) for line in lines]
+    monkeypatch.setattr(features, "COMPILED_LINE_FACTS", None)
+    assert [features.analyse_text(line) for line in lines] == compiled
+    assert len(lines) > 300
+
+
+@needs_speedups
+@pytest.mark.parametrize("args", [
+    ("a", "a", set(), frozenset(), frozenset(), 20),  # a set, not a frozenset
+    (b"a", "a", frozenset(), frozenset(), frozenset(), 20),  # bytes, not str
+    ("a", "a", frozenset(), frozenset(), frozenset()),  # max_content missing
+])
+def test_line_facts_bad_arguments_raise(args):
+    with pytest.raises(TypeError):
+        _speedups.line_facts(*args)
 
 
 def test_build_hook_compiles_a_loadable_module(tmp_path):

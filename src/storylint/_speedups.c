@@ -1,6 +1,7 @@
 /* storylint._speedups: compiled inner loops, optional (pure Python gives the same results).
  *
  * This file: the module, and the promo-tail scorer's hashed part of a line's score.
+ * _features.c: the word facts of a promo-tail line (its words, content words and counts).
  * _textscan.c: the confusable-word rules' word finder and clause reader.
  * _wordmodel.c: the confusable-word model's comparison of a word with its alternatives.
  *
@@ -205,6 +206,7 @@ static PyMethodDef methods[] = {
     {"find_words", find_words, METH_VARARGS, find_words_doc},
     {"clause_words", clause_words, METH_VARARGS, clause_words_doc},
     {"compare_counts", compare_counts, METH_VARARGS, compare_counts_doc},
+    {"line_facts", line_facts, METH_VARARGS, line_facts_doc},
     {NULL, NULL, 0, NULL},
 };
 

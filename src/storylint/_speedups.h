@@ -19,4 +19,8 @@ extern const char clause_words_doc[];
 PyObject *compare_counts(PyObject *module, PyObject *args);
 extern const char compare_counts_doc[];
 
+/* _features.c: the word facts of a promo-tail line (FEATURE_VERSION of _speedups.c). */
+PyObject *line_facts(PyObject *module, PyObject *args);
+extern const char line_facts_doc[];
+
 #endif

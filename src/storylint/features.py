@@ -24,6 +24,7 @@ from collections import namedtuple
 from collections.abc import Iterator
 
 from storylint.normalise import reader_lower
+from storylint.speedups import compiled
 
 FEATURE_VERSION = 2
 DEFAULT_HASH_BITS = 18
@@ -88,6 +89,9 @@ _SHOUT = re.compile(r"\b[A-Z]{3,}\b")
 _CAPITALS = bytes(65 if 65 <= byte <= 90 else 32 for byte in range(256))
 _DIGIT_BYTES = b"0123456789"
 _QUOTES = ("\"", "\u201c", "'", "\u2018")
+# The C `line_facts` (storylint._speedups) if it was built for these features, else None:
+# `python_line_facts` gives the same values, slower.
+COMPILED_LINE_FACTS = compiled("line_facts", "FEATURE_VERSION", FEATURE_VERSION)
 
 
 class LineText(namedtuple("LineText", "words content dense")):
@@ -123,19 +127,31 @@ def analyse_text(text: str) -> LineText:
     """Words and text-only features of one line (the first MAX_SEGMENT_CHARS characters)."""
     original = text[:MAX_SEGMENT_CHARS]
     low, specials = _replace_specials(normalise(original))
-    words = split_words(low)
+    facts = None
+    if COMPILED_LINE_FACTS is not None:
+        facts = COMPILED_LINE_FACTS(low, original, _FIRST, _SECOND, _NOT_CONTENT,
+                                    MAX_CONTENT_WORDS)
+    words, content, first, second, pct, bangs, questions, shouted = \
+        facts or python_line_facts(low, original)
     n = len(words) or 1
-    content = tuple([w for w in words if len(w) > 3 and w not in _NOT_CONTENT and w.isalpha()]
-                    [:MAX_CONTENT_WORDS])
-    first = sum(map(_FIRST.__contains__, words))
-    second = sum(map(_SECOND.__contains__, words))
     dense = (min(first / n * 4, 1.0), min(second / n * 4, 1.0)) + specials + (
-        _clip(words.count("zzpct")), _clip(original.count("!")), _clip(original.count("?")),
-        min(_shouted_words(original) / n * 4, 1.0), math.log1p(len(original)) / 7.0,
-        1.0 if len(words) <= 3 else 0.0, 1.0 if original.lstrip().startswith(_QUOTES) else 0.0,
-        0.0 if content else 1.0,
+        _clip(pct), _clip(bangs), _clip(questions), min(shouted / n * 4, 1.0),
+        math.log1p(len(original)) / 7.0, 1.0 if len(words) <= 3 else 0.0,
+        1.0 if original.lstrip().startswith(_QUOTES) else 0.0, 0.0 if content else 1.0,
     )
     return LineText(words, content, dense)
+
+
+def python_line_facts(low: str, original: str) -> tuple:
+    """(words, content words, first-person, second-person, `zzpct` words, `!`, `?`, shouted
+    words) of a line: the definition the compiled `line_facts` (storylint._speedups, for ASCII
+    lines) returns exactly."""
+    words = split_words(low)
+    content = tuple([w for w in words if len(w) > 3 and w not in _NOT_CONTENT and w.isalpha()]
+                    [:MAX_CONTENT_WORDS])
+    return (words, content, sum(map(_FIRST.__contains__, words)),
+            sum(map(_SECOND.__contains__, words)), words.count("zzpct"), original.count("!"),
+            original.count("?"), _shouted_words(original))
 
 
 def split_words(low: str) -> tuple[str, ...]:
