@@ -125,13 +125,15 @@ class _Version(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         from storylint.checks.context import COMPILED_FIND_WORDS
+        from storylint.features import COMPILED_LINE_FACTS
         from storylint.model import COMPILED_HASHED_SUM
 
         def kind(function) -> str:
             return ("compiled (storylint._speedups)" if function is not None else
                     "pure Python (storylint._speedups not built or STORYLINT_SPEEDUPS=off)")
 
-        print(f"storylint {__version__}\npromo-tail scorer: {kind(COMPILED_HASHED_SUM)}\n"
+        print(f"storylint {__version__}\npromo-tail scorer: "
+              f"{kind(COMPILED_HASHED_SUM and COMPILED_LINE_FACTS)}\n"
               f"confusable-word scan: {kind(COMPILED_FIND_WORDS)}")
         parser.exit()
 
