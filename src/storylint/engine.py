@@ -204,7 +204,10 @@ class Linter:
 
     def _run(self, rule: Rule, story: Story) -> list[Finding]:
         try:
-            return list(rule.check.run(story, rule))[:MAX_FINDINGS_PER_RULE]
+            found = rule.check.run(story, rule)
+            if type(found) is list and len(found) <= MAX_FINDINGS_PER_RULE:
+                return found  # the usual answer, [] or a few: no copy
+            return list(found)[:MAX_FINDINGS_PER_RULE]
         except Exception as exc:  # a bug in one rule must not stop the others
             self.internal_errors += 1
             where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -154,9 +154,10 @@ class PresenceScan:
         if memo is None:
             return self._scan(text)
         key = ("presence", id(self), len(self._index))
-        if key not in memo:
-            memo[key] = self._scan(text)
-        return memo[key]
+        found = memo.get(key, memo)  # the memo itself marks "not scanned yet"
+        if found is memo:
+            found = memo[key] = self._scan(text)
+        return found
 
     def _scan(self, text: str) -> frozenset[int] | None:
         scanner = self._set if self._set is not None else self._compile()

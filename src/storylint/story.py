@@ -147,12 +147,15 @@ def classify_line(line: str, fmt: StoryFormat = DEFAULT_FORMAT,
     return read_line(line, is_marker)[0]
 
 
+_BLANK = ("blank", None)
+
+
 def read_line(line: str, is_marker: bool) -> tuple[str, object]:
     """The line's kind (see `classify_line`) and what its match already read: the shot number,
     the date line's text, the location line's date, else None; so the parser matches once."""
     stripped = line.strip()
     if not stripped:
-        return "blank", None
+        return _BLANK
     first = stripped[0]  # cheap gates: most lines are story text and need no regex at all
     if first == "[" and _DIRECTIVE.match(line):
         return "directive", None
@@ -200,7 +203,8 @@ def location_date(line: str) -> str | None:
 def parse_sections(lines: list[str], fmt: StoryFormat = DEFAULT_FORMAT) -> list[Section]:
     """Split the lines of a script into typed sections; never raises."""
     markers = fmt.marker_lines("\n".join(lines))
-    read = [read_line(line, index in markers) for index, line in enumerate(lines)]
+    read = [read_line(line, index in markers) if line else _BLANK  # a third of the lines
+            for index, line in enumerate(lines)]
     kinds = [kind for kind, _ in read]
     start = _boilerplate_start(kinds)
     sections = _Parser(lines, kinds, [value for _, value in read]).run(start)

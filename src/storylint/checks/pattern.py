@@ -67,7 +67,7 @@ class _Pattern:
         """Report matches inside the rule's sections, at most `max-per-file` of them."""
         if self.presence is not None:
             present = PRESENCE.present(story.text, story.memo)
-            if present is not None and not present & self.presence:
+            if present is not None and self.presence.isdisjoint(present):
                 return []
         if self.prefilter:
             lowered = story.text.lower()
