@@ -1,4 +1,4 @@
-"""Hatchling build hook: compile `storylint._speedups` (four C files) when a C compiler is there.
+"""Hatchling build hook: compile `storylint._speedups` (five C files) when a C compiler is there.
 
 The extension only makes the promo-tail scorer and the confusable-word scan faster; pure Python
 computes the same results.
@@ -30,8 +30,8 @@ except ImportError:  # the tests import this file for compile_extension alone
 
 FOLDER = Path("src", "storylint")
 # one module; _speedups.h joins them
-SOURCES = (FOLDER / "_speedups.c", FOLDER / "_features.c", FOLDER / "_textscan.c",
-           FOLDER / "_wordmodel.c")
+SOURCES = (FOLDER / "_speedups.c", FOLDER / "_features.c", FOLDER / "_lines.c",
+           FOLDER / "_textscan.c", FOLDER / "_wordmodel.c")
 MODES = ("auto", "require", "off")
 
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from storylint import story as story_module
 from storylint.story import Story, classify_line
 
 from conftest import FIXTURES
@@ -117,3 +120,40 @@ def test_pack_markers_find_boilerplate_after_blank_lines(all_rules):
     text = "Head\n\nBody.\n\n\n  Clients are reminded to adhere.\n\nFacebook:\nBuy now\n"
     story = Story(text, fmt=fmt)
     assert kinds(story)[-3:] == [("boilerplate", 6, 6), ("boilerplate", 8, 8), ("trailing", 9, 9)]
+
+
+# Characters where the compiled line reader could part from Python's str methods: Unicode
+# whitespace (the \x1c-\x1f separators and NEL strip too), digits that are not ASCII, a digit
+# that is not decimal (superscript two), title case, lower case outside ASCII, the dashes.
+_LINE_PIECES = ["", " ", "\t", "\u2003", "\x1c", "\x85", "\u3000", "1", "12", "\u0663", "\uff11",
+                "\u00b2", ". ", ")", "(", "[", "]", "storylint:", "SHOT LIST", "STORYLINE:",
+                "Paris", " - ", " \u2013 ", "\u2014", "22 April 2024", "Apr", "date unknown",
+                "\u01c5", "\u00e9", "ABC", "AP CLIENTS ONLY", "x" * 95, "a", "Wide", ":", '"']
+
+
+@pytest.mark.skipif(story_module.COMPILED_READ_LINES is None,
+                    reason="storylint._speedups was not built (no C compiler at install, or "
+                           "STORYLINT_SPEEDUPS=off): the Python line reader is in use")
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=8).map("".join), max_size=25),
+       st.sets(st.integers(0, 30)))
+@settings(max_examples=1500, deadline=None)
+def test_compiled_line_reader_equals_python(lines, markers):
+    """Kinds and values (the shot number, date-line text, location date) of any lines, marker
+    lines given as they come (an index past the end, an empty line, included)."""
+    assert story_module.read_lines(lines, markers) == \
+        story_module.python_read_lines(lines, markers)
+
+
+@pytest.mark.skipif(story_module.COMPILED_READ_LINES is None, reason="no compiled line reader")
+def test_compiled_line_reader_passes_errors_on():
+    def broken(line):
+        raise RuntimeError("from the location reader")
+
+    args = ({0}, story_module._DIRECTIVE, story_module._SHOT, story_module._HEADER,
+            story_module._DATE_LINE)
+    with pytest.raises(RuntimeError, match="location reader"):
+        story_module.COMPILED_READ_LINES(["x", "Paris - 22 April 2024"], *args, broken)
+    with pytest.raises(TypeError):
+        story_module.COMPILED_READ_LINES(["x", 3], *args, story_module._location_date_part)
+    with pytest.raises(TypeError):
+        story_module.COMPILED_READ_LINES(("x",), *args, story_module._location_date_part)

@@ -2,6 +2,7 @@
  *
  * This file: the module, and the promo-tail scorer's hashed part of a line's score.
  * _features.c: the word facts of a promo-tail line (its words, content words and counts).
+ * _lines.c: the story parser's reading of each line (its kind and the value its match read).
  * _textscan.c: the confusable-word rules' word finder and clause reader.
  * _wordmodel.c: the confusable-word model's comparison of a word with its alternatives.
  *
@@ -207,6 +208,7 @@ static PyMethodDef methods[] = {
     {"clause_words", clause_words, METH_VARARGS, clause_words_doc},
     {"compare_counts", compare_counts, METH_VARARGS, compare_counts_doc},
     {"line_facts", line_facts, METH_VARARGS, line_facts_doc},
+    {"read_lines", read_lines, METH_VARARGS, read_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -222,10 +224,13 @@ PyMODINIT_FUNC PyInit__speedups(void)
     word_seed = crc_update(0, (const unsigned char *)"w:", 2);
     char_seed = crc_update(0, (const unsigned char *)"c:", 2);
     pair_seed = crc_update(0, (const unsigned char *)"b:", 2);
+    if (lines_init() < 0)
+        return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (module != NULL && (PyModule_AddIntConstant(module, "FEATURE_VERSION", FEATURE_VERSION) ||
                            PyModule_AddIntConstant(module, "TEXTSCAN_VERSION", TEXTSCAN_VERSION) ||
-                           PyModule_AddIntConstant(module, "WORDMODEL_VERSION", WORDMODEL_VERSION))) {
+                           PyModule_AddIntConstant(module, "WORDMODEL_VERSION", WORDMODEL_VERSION) ||
+                           PyModule_AddIntConstant(module, "STORY_VERSION", STORY_VERSION))) {
         Py_DECREF(module);
         return NULL;
     }

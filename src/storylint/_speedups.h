@@ -23,4 +23,12 @@ extern const char compare_counts_doc[];
 PyObject *line_facts(PyObject *module, PyObject *args);
 extern const char line_facts_doc[];
 
+/* Bumped whenever read_lines changes what it returns (storylint.story reads it). */
+#define STORY_VERSION 1
+
+/* _lines.c: the story parser's reading of each line. */
+int lines_init(void);
+PyObject *read_lines(PyObject *module, PyObject *args);
+extern const char read_lines_doc[];
+
 #endif

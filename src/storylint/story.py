@@ -15,7 +15,10 @@ from typing import NamedTuple
 
 from storylint.dates import DATE_HINT, UNDATED
 from storylint.patterns import byte_spans, char_spans
+from storylint.speedups import compiled
 
+STORY_VERSION = 1  # of read_lines; _speedups.h holds the same number
+COMPILED_READ_LINES = compiled("read_lines", "STORY_VERSION", STORY_VERSION)
 SECTION_KINDS = (
     "headline", "date", "location", "header", "shot", "body", "boilerplate", "trailing",
     "directive",
@@ -203,13 +206,27 @@ def location_date(line: str) -> str | None:
 def parse_sections(lines: list[str], fmt: StoryFormat = DEFAULT_FORMAT) -> list[Section]:
     """Split the lines of a script into typed sections; never raises."""
     markers = fmt.marker_lines("\n".join(lines))
-    read = [read_line(line, index in markers) if line else _BLANK  # a third of the lines
-            for index, line in enumerate(lines)]
-    kinds = [kind for kind, _ in read]
+    kinds, values = read_lines(lines, markers)
     start = _boilerplate_start(kinds)
-    sections = _Parser(lines, kinds, [value for _, value in read]).run(start)
+    sections = _Parser(lines, kinds, values).run(start)
     sections.extend(_tail_sections(lines, kinds, start))
     return sections
+
+
+def read_lines(lines: list[str], markers: set[int]) -> tuple[list[str], list]:
+    """Each line's kind and value (`read_line`; `markers`: the indices of the marker lines),
+    in two lists. Compiled when storylint._speedups is built: the same lists."""
+    if COMPILED_READ_LINES is not None:
+        return COMPILED_READ_LINES(lines, markers, _DIRECTIVE, _SHOT, _HEADER, _DATE_LINE,
+                                   _location_date_part)
+    return python_read_lines(lines, markers)
+
+
+def python_read_lines(lines: list[str], markers: set[int]) -> tuple[list[str], list]:
+    """`read_lines` in Python: the definition the compiled one matches."""
+    read = [read_line(line, index in markers) if line else _BLANK  # a third of the lines
+            for index, line in enumerate(lines)]
+    return [kind for kind, _ in read], [value for _, value in read]
 
 
 def _boilerplate_start(kinds: list[str]) -> int:

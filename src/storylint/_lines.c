@@ -1,0 +1,210 @@
+/* storylint._speedups, this file: the story parser's reading of each line.
+ *
+ * `read_lines(lines, markers, directive, shot, header, date_line, location_date)` returns
+ * (kinds, values): for each line what `storylint.story.read_line(line, index in markers)`
+ * returns, the kind in one list and the value in the other, as `story.python_read_lines` does.
+ * The gates are read_line's, in its order, with the same Unicode tests (str.strip's
+ * whitespace, str.isdigit, str.islower, str.isalpha are Py_UNICODE_ISSPACE, _ISDIGIT,
+ * _ISLOWER, _ISALPHA per character); the regular expressions are the story module's own
+ * compiled patterns and its `_location_date_part`, called through Python, so a pattern edited
+ * there stays the one in use.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "_speedups.h"
+
+enum { BLANK, DIRECTIVE, SHOT, HEADER, DATE, BOILERPLATE, LOCATION, NOTE, TEXT, KINDS };
+static const char *kind_names[KINDS] = {
+    "blank", "directive", "shot", "header", "date", "boilerplate", "location", "note", "text",
+};
+static PyObject *kind_objects[KINDS];
+
+/* The interned kind names; 0, or -1 with an exception set. */
+int lines_init(void)
+{
+    for (int kind = 0; kind < KINDS; kind++)
+        if ((kind_objects[kind] = PyUnicode_InternFromString(kind_names[kind])) == NULL)
+            return -1;
+    return 0;
+}
+
+typedef struct {
+    PyObject *directive, *shot, *header, *date_line, *location_date;
+} Patterns;
+
+/* pattern.match(line): a new reference (a match or None), NULL with an exception set. */
+static PyObject *match(PyObject *pattern, PyObject *line)
+{
+    return PyObject_CallMethod(pattern, "match", "O", line);
+}
+
+/* match.group(index) passed through `convert` (NULL: as it is); a new reference or NULL. */
+static PyObject *group(PyObject *found, int index, PyObject *(*convert)(PyObject *))
+{
+    PyObject *text = PyObject_CallMethod(found, "group", "i", index);
+    if (text == NULL || convert == NULL)
+        return text;
+    PyObject *value = convert(text);
+    Py_DECREF(text);
+    return value;
+}
+
+static int any_char(PyObject *line, Py_ssize_t start, Py_ssize_t end, int (*test)(Py_UCS4))
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    for (Py_ssize_t i = start; i < end; i++)
+        if (test(PyUnicode_READ(kind, data, i)))
+            return 1;
+    return 0;
+}
+
+static int is_digit(Py_UCS4 ch) { return Py_UNICODE_ISDIGIT(ch); }
+static int is_lower(Py_UCS4 ch) { return Py_UNICODE_ISLOWER(ch); }
+static int is_dash(Py_UCS4 ch) { return ch == '-' || ch == 0x2013 || ch == 0x2014; }
+
+static Py_ssize_t count_alpha(PyObject *line)
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(line); i++)
+        count += Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i)) != 0;
+    return count;
+}
+
+static PyObject *strip(PyObject *text) { return PyObject_CallMethod(text, "strip", NULL); }
+
+/* Try `pattern` on the line; on a match set *value (group `index` converted, or None for
+ * index 0) and return 1; 0 when it does not match; -1 with an exception set. */
+static int matched(PyObject *pattern, PyObject *line, int index,
+                   PyObject *(*convert)(PyObject *), PyObject **value)
+{
+    PyObject *found = match(pattern, line);
+    if (found == NULL)
+        return -1;
+    if (found == Py_None) {
+        Py_DECREF(found);
+        return 0;
+    }
+    *value = index ? group(found, index, convert) : Py_NewRef(Py_None);
+    Py_DECREF(found);
+    return *value == NULL ? -1 : 1;
+}
+
+/* read_line's gates before the marker test; the kind, or -1 for "none of these", or -2 with
+ * an exception set. */
+static int structural(const Patterns *p, PyObject *line, Py_UCS4 first, Py_ssize_t stripped,
+                      PyObject **value)
+{
+    int found;
+    if (first == '[' && (found = matched(p->directive, line, 0, NULL, value)) != 0)
+        return found < 0 ? -2 : DIRECTIVE;
+    if (Py_UNICODE_ISDIGIT(first) &&
+        (found = matched(p->shot, line, 1, PyNumber_Long, value)) != 0)
+        return found < 0 ? -2 : SHOT;
+    if (stripped <= 12 && (found = matched(p->header, line, 0, NULL, value)) != 0)
+        return found < 0 ? -2 : HEADER;
+    if (first == '(' && any_char(line, 0, PyUnicode_GET_LENGTH(line), is_digit) &&
+        (found = matched(p->date_line, line, 1, NULL, value)) != 0)
+        return found < 0 ? -2 : DATE;
+    return -1;
+}
+
+/* The kind of one line and its value (a new reference); -1 with an exception set. */
+static int read_one(const Patterns *p, PyObject *line, int is_marker, PyObject **value)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line), start = 0, end = length;
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    *value = NULL;
+    if (start == end)
+        return BLANK;
+    int found = structural(p, line, PyUnicode_READ(kind, data, start), end - start, value);
+    if (found != -1)
+        return found == -2 ? -1 : found;
+    if (is_marker)
+        return BOILERPLATE;
+    if (length <= 160 && any_char(line, start, end, is_dash)) {
+        PyObject *date = PyObject_CallOneArg(p->location_date, line);
+        if (date == NULL)
+            return -1;
+        if (date != Py_None) {
+            *value = strip(date);
+            Py_DECREF(date);
+            return *value == NULL ? -1 : LOCATION;
+        }
+        Py_DECREF(date);
+    }
+    if (length <= 100 && !any_char(line, 0, length, is_lower) && count_alpha(line) >= 3)
+        return NOTE;
+    return TEXT;
+}
+
+const char read_lines_doc[] =
+    "read_lines(lines, markers, directive, shot, header, date_line, location_date)\n"
+    "-> (kinds, values)\n\n"
+    "Each line's kind and value as storylint.story.read_line gives them (`markers`: the\n"
+    "indices of the boilerplate marker lines; the patterns and function: the story module's).";
+
+/* Fill `kinds` and `values` (lists of the lines' length); 0, or -1 with an exception set. */
+static int read_all(const Patterns *p, PyObject *lines, PyObject *markers, PyObject *kinds,
+                    PyObject *values)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i), *value = NULL, *index;
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
+                         Py_TYPE(line)->tp_name);
+            return -1;
+        }
+        int is_marker = 0;
+        if (PyUnicode_GET_LENGTH(line) > 0) {
+            if ((index = PyLong_FromSsize_t(i)) == NULL)
+                return -1;
+            is_marker = PySequence_Contains(markers, index);
+            Py_DECREF(index);
+            if (is_marker < 0)
+                return -1;
+        }
+        int kind = read_one(p, line, is_marker, &value);
+        if (kind < 0)
+            return -1;
+        if (PyList_SetItem(kinds, i, Py_NewRef(kind_objects[kind])) < 0 ||
+            PyList_SetItem(values, i, value ? value : Py_NewRef(Py_None)) < 0)
+            return -1;  /* (cannot happen: i is in range) */
+    }
+    return 0;
+}
+
+PyObject *read_lines(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *lines, *markers;
+    Patterns p;
+    if (!PyArg_ParseTuple(args, "O!OOOOOO:read_lines", &PyList_Type, &lines, &markers,
+                          &p.directive, &p.shot, &p.header, &p.date_line, &p.location_date))
+        return NULL;
+    Py_INCREF(lines);  /* kept alive, and its size fixed, while patterns run Python code */
+    PyObject *copy = PyList_GetSlice(lines, 0, PyList_GET_SIZE(lines));
+    Py_DECREF(lines);
+    if (copy == NULL)
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(copy);
+    PyObject *kinds = PyList_New(count), *values = PyList_New(count), *result = NULL;
+    if (kinds != NULL && values != NULL) {
+        for (Py_ssize_t i = 0; i < count; i++) {  /* valid lists even if reading stops early */
+            PyList_SET_ITEM(kinds, i, Py_NewRef(Py_None));
+            PyList_SET_ITEM(values, i, Py_NewRef(Py_None));
+        }
+    }
+    if (kinds != NULL && values != NULL && read_all(&p, copy, markers, kinds, values) == 0)
+        result = PyTuple_Pack(2, kinds, values);
+    Py_XDECREF(kinds);
+    Py_XDECREF(values);
+    Py_DECREF(copy);
+    return result;
+}
