@@ -192,7 +192,8 @@ def _read_checked(path: Path, entry: dict) -> bytes:
 
 
 class LinearModel:
-    """Logistic regression over the shared features, scored in plain Python with caches."""
+    """Logistic regression over the shared features, scored in Python with caches (the hashed
+    sum compiled where storylint._speedups is built: the same numbers)."""
 
     def __init__(self, manifest: Manifest, weights: array):
         self.manifest = manifest

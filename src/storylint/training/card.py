@@ -31,7 +31,10 @@ def render_card(data: dict) -> str:
              "Logistic regression over hashed word, word-pair and character n-gram features plus "
              "position and off-topic features of each line (see `src/storylint/features.py`). "
              "Trained with scikit-learn, shipped as float32 weights + this manifest and scored "
-             "in plain Python by `storylint check` (kind `classifier`, rule `promo-tail`).", ""]
+             "without scikit-learn by `storylint check` (kind `classifier`, rule `promo-tail`): "
+             "in Python, with the hashed sum and each line's word counts in the optional C "
+             "module `storylint._speedups` where it is built, which returns exactly the Python "
+             "numbers (`STORYLINT_SPEEDUPS=off` gives the same probabilities).", ""]
     lines += _files(data)
     lines += _training(training)
     lines += _metrics(data.get("metrics"), data.get("evaluation", {}))
