@@ -178,9 +178,10 @@ def read_line(line: str, is_marker: bool) -> tuple[str, object]:
         date = _location_date_part(line)
         if date is not None:
             return "location", date.strip()
+    # ASSOCIATED PRESS, AP TELEVISION, RESTRICTION SUMMARY: AP CLIENTS ONLY
     if len(line) <= 100 and not any(ch.islower() for ch in line) and \
             sum(ch.isalpha() for ch in line) >= 3:
-        return "note", None  # ASSOCIATED PRESS, AP TELEVISION, RESTRICTION SUMMARY: AP CLIENTS ONLY
+        return "note", None
     return "text", None
 
 
