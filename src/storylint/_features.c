@@ -25,11 +25,6 @@
 
 #define WORD_STACK 256
 
-static int is_word_char(unsigned char c)  /* ASCII alnum: what survives the translation */
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Append the word buf[0:size] to `words`; 0, or -1 with an exception set. */
 static int add_word(PyObject *words, const char *buf, Py_ssize_t size)
 {
@@ -54,8 +49,8 @@ static PyObject *split_ascii(const char *text, Py_ssize_t length)
     Py_ssize_t size = 0;
     for (Py_ssize_t i = 0; i <= length; i++) {
         unsigned char c = i < length ? (unsigned char)text[i] : ' ';
-        if (is_word_char(c)) {
-            buf[size++] = (c >= '0' && c <= '9') ? '0' : (char)c;
+        if (Py_ISALNUM(c)) {  /* ASCII alnum: what survives the translation */
+            buf[size++] = Py_ISDIGIT(c) ? '0' : (char)c;
             continue;
         }
         if ((size > 0 && add_word(words, buf, size) < 0) ||
@@ -77,9 +72,9 @@ static Py_ssize_t shouted_words(const char *text, Py_ssize_t length)
     int capitals_only = 1;
     for (Py_ssize_t i = 0; i <= length; i++) {
         unsigned char c = i < length ? (unsigned char)text[i] : ' ';
-        if (is_word_char(c) || c == '_') {
+        if (Py_ISALNUM(c) || c == '_') {
             run++;
-            capitals_only &= (c >= 'A' && c <= 'Z');
+            capitals_only &= Py_ISUPPER(c) != 0;
             continue;
         }
         count += (run >= 3 && capitals_only);
@@ -103,7 +98,7 @@ static int all_letters(PyObject *word)
     const char *text = (const char *)PyUnicode_1BYTE_DATA(word);
     Py_ssize_t length = PyUnicode_GET_LENGTH(word);
     for (Py_ssize_t i = 0; i < length; i++)
-        if (!((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z')))
+        if (!Py_ISALPHA(text[i]))
             return 0;
     return length > 0;
 }

@@ -151,7 +151,7 @@ const char read_lines_doc[] =
     "Each line's kind and value as storylint.story.read_line gives them (`markers`: the\n"
     "indices of the boilerplate marker lines; the patterns and function: the story module's).";
 
-/* Fill `kinds` and `values` (lists of the lines' length); 0, or -1 with an exception set. */
+/* Append each line's kind to `kinds` and value to `values`; 0, or -1 with an exception set. */
 static int read_all(const Patterns *p, PyObject *lines, PyObject *markers, PyObject *kinds,
                     PyObject *values)
 {
@@ -174,9 +174,11 @@ static int read_all(const Patterns *p, PyObject *lines, PyObject *markers, PyObj
         int kind = read_one(p, line, is_marker, &value);
         if (kind < 0)
             return -1;
-        if (PyList_SetItem(kinds, i, Py_NewRef(kind_objects[kind])) < 0 ||
-            PyList_SetItem(values, i, value ? value : Py_NewRef(Py_None)) < 0)
-            return -1;  /* (cannot happen: i is in range) */
+        int failed = PyList_Append(kinds, kind_objects[kind]) < 0 ||
+                     PyList_Append(values, value ? value : Py_None) < 0;
+        Py_XDECREF(value);
+        if (failed)
+            return -1;
     }
     return 0;
 }
@@ -188,23 +190,14 @@ PyObject *read_lines(PyObject *Py_UNUSED(module), PyObject *args)
     if (!PyArg_ParseTuple(args, "O!OOOOOO:read_lines", &PyList_Type, &lines, &markers,
                           &p.directive, &p.shot, &p.header, &p.date_line, &p.location_date))
         return NULL;
-    Py_INCREF(lines);  /* kept alive, and its size fixed, while patterns run Python code */
+    /* A copy: the patterns run Python code, which must not change the list being read. */
     PyObject *copy = PyList_GetSlice(lines, 0, PyList_GET_SIZE(lines));
-    Py_DECREF(lines);
-    if (copy == NULL)
-        return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(copy);
-    PyObject *kinds = PyList_New(count), *values = PyList_New(count), *result = NULL;
-    if (kinds != NULL && values != NULL) {
-        for (Py_ssize_t i = 0; i < count; i++) {  /* valid lists even if reading stops early */
-            PyList_SET_ITEM(kinds, i, Py_NewRef(Py_None));
-            PyList_SET_ITEM(values, i, Py_NewRef(Py_None));
-        }
-    }
-    if (kinds != NULL && values != NULL && read_all(&p, copy, markers, kinds, values) == 0)
+    PyObject *kinds = PyList_New(0), *values = PyList_New(0), *result = NULL;
+    if (copy != NULL && kinds != NULL && values != NULL &&
+        read_all(&p, copy, markers, kinds, values) == 0)
         result = PyTuple_Pack(2, kinds, values);
     Py_XDECREF(kinds);
     Py_XDECREF(values);
-    Py_DECREF(copy);
+    Py_XDECREF(copy);
     return result;
 }
