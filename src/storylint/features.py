@@ -67,6 +67,7 @@ _ASCII_TABLE = str.maketrans({**{chr(i): " " for i in range(128) if not chr(i).i
 _ASCII_PUNCT = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
                 ("\u2013", "-"), ("\u2014", "-"), ("\u2026", "."), ("\u00a0", " "))
 _DIGIT = re.compile(r"\d")
+_ZERO_BYTES = bytes.maketrans(b"123456789", b"000000000")
 _WORD = re.compile(r"[^\W_]+")
 _TLDS = ("com", "net", "org", "info", "biz", "io", "ly", "me", "co", "tv", "xyz", "shop",
          "online", "site", "store", "app", "link", "us", "uk", "ru", "gg", "to")
@@ -164,7 +165,15 @@ def split_words(low: str) -> tuple[str, ...]:
                 low = low.replace(fancy, plain)
     if low.isascii():
         return tuple(low.translate(_ASCII_TABLE).split())
-    return tuple(_WORD.findall(_DIGIT.sub("0", low)))
+    return tuple(_WORD.findall(zero_digits(low)))
+
+
+def zero_digits(text: str) -> str:
+    """The text with every decimal digit (any script's, as regex `\\d` reads them) as 0: how
+    the features read numbers."""
+    if text.isascii():  # a byte translation: ~10x faster than the regex on a licence line
+        return text.encode("ascii").translate(_ZERO_BYTES).decode("ascii")
+    return _DIGIT.sub("0", text)
 
 
 def _shouted_words(text: str) -> int:

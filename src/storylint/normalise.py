@@ -43,10 +43,10 @@ def strip_invisible(text: str) -> str:
 
 
 # Blocks whose characters are never the second of a canonical composition pair (checked
-# against the whole Unicode database in tests/test_normalise.py), so one of their characters
-# that NFKC, lower case and the look-alike and invisible tables all leave alone can sit beside
-# any ASCII or other such character and still be left alone: Latin-1 Supplement, Latin
-# Extended-A and -B, General Punctuation, Currency Symbols.
+# against the whole Unicode database in tests/test_text_fast_paths.py), so one of their
+# characters that NFKC, lower case and the look-alike and invisible tables all leave alone can
+# sit beside any ASCII or other such character and still be left alone: Latin-1 Supplement,
+# Latin Extended-A and -B, General Punctuation, Currency Symbols.
 _INERT_BLOCKS = ((0x00A0, 0x0250), (0x2000, 0x2070), (0x20A0, 0x20D0))
 _ASCII_BYTES = bytes(range(128))
 _inert: dict[str, bool] = {}  # character -> is_inert(character), filled as characters appear
