@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -76,7 +77,8 @@ def bundled_pack_dirs() -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
 
 
-def load_rules(config: Config, extra_packs: list[Path] = ()) -> tuple[list[Rule], StoryFormat]:
+def load_rules(config: Config, extra_packs: Sequence[Path] = ()
+               ) -> tuple[list[Rule], StoryFormat]:
     """Load every configured pack, check codes are unique, and return all rules plus the format."""
     from storylint.patterns import reviewed_patterns
 
@@ -155,7 +157,8 @@ class Linter:
             if prepare is not None:
                 prepare()
 
-    def check_text(self, text: str, path: str = "<story>", encoding: str = "utf-8") -> list[Finding]:
+    def check_text(self, text: str, path: str = "<story>",
+                   encoding: str | None = "utf-8") -> list[Finding]:
         """Findings for decoded story text, suppressions applied, in position order."""
         if not text.strip():
             return self._builtin("empty-story", path, "story file is empty")
@@ -189,8 +192,8 @@ class Linter:
         `text_findings`, when given, are `check_text` results for `source.text` computed earlier.
         """
         path = source.path
-        findings = [self._restamp(f) for f in source.findings]
-        findings = [f for f in findings if f is not None]
+        restamped = [self._restamp(f) for f in source.findings]
+        findings = [f for f in restamped if f is not None]
         if source.text is not None:
             findings += (self.check_text(source.text, path, source.encoding)
                          if text_findings is None else list(text_findings))

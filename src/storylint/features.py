@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections import namedtuple
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from storylint.normalise import reader_lower
 from storylint.speedups import compiled
@@ -95,14 +95,16 @@ _QUOTES = ("\"", "\u201c", "'", "\u2018")
 COMPILED_LINE_FACTS = compiled("line_facts", "FEATURE_VERSION", FEATURE_VERSION)
 
 
-class LineText(namedtuple("LineText", "words content dense")):
+class LineText(NamedTuple):
     """What a line's text alone says: its normalised words, content words and text features.
 
     (Named tuples rather than dataclasses here: `check` imports this module, and every
     millisecond of start-up counts in a pre-commit hook.)
     """
 
-    __slots__ = ()
+    words: tuple
+    content: tuple
+    dense: tuple
 
     @property
     def scale(self) -> float:
@@ -110,11 +112,15 @@ class LineText(namedtuple("LineText", "words content dense")):
         return 1.0 / math.sqrt(len(self.words) + 1)
 
 
-class Segment(namedtuple("Segment", "line text kind after_boilerplate last_before_boilerplate "
-                                    "last_line")):
+class Segment(NamedTuple):
     """One scored unit: a non-blank line of the story and where it sits."""
 
-    __slots__ = ()
+    line: int
+    text: str
+    kind: str
+    after_boilerplate: bool
+    last_before_boilerplate: bool
+    last_line: bool
 
 
 def normalise(text: str) -> str:

@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import re
 from dataclasses import dataclass
+from typing import Any
 
 MAX_PATTERN_CHARS = 64_000
 MAX_PROGRAM_MEMORY = 8 << 20
@@ -46,7 +47,7 @@ class Pattern:
     """A compiled pattern; `spans` yields (start, end) character offsets of non-empty matches."""
 
     source: str
-    compiled: object
+    compiled: Any  # a google-re2 or re pattern
     whole_word: bool
 
     def spans(self, text: str):

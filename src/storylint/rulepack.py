@@ -10,6 +10,7 @@ import re
 import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from storylint.finding import Severity
 from storylint.safeyaml import MAX_FILE_BYTES, YamlDoc, YamlError, read_yaml_file
@@ -77,7 +78,7 @@ class Rule:
     pack: str = ""
     source: str = ""
     line: int = 0
-    check: object = field(default=None, compare=False, repr=False)
+    check: Any = field(default=None, compare=False, repr=False)  # the kind's built check
 
     def applies_to(self, section_kind: str | None) -> bool:
         """True when the rule reads sections of this kind."""

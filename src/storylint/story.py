@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from storylint.dates import DATE_HINT, UNDATED
 from storylint.patterns import byte_spans, char_spans
@@ -69,16 +69,18 @@ class StoryFormat:
     pack's marker regexes; it runs once over a story instead of once per line and marker.
     """
 
-    markers: object = re.compile("(?m)^(?:" + "|".join(DEFAULT_BOILERPLATE_MARKERS) + ")",
+    markers: Any = re.compile("(?m)^(?:" + "|".join(DEFAULT_BOILERPLATE_MARKERS) + ")",
                                  re.IGNORECASE)
 
     def marker_lines(self, text: str) -> set[int]:
         """0-based indices of the lines that start with a boilerplate marker."""
+        subject: Any  # the text, or its UTF-8 (str or bytes, with the newline to match)
+        newline: Any
         if isinstance(self.markers, re.Pattern):  # Python's re (no google-re2)
             subject, spans, newline = text, char_spans(self.markers, text), "\n"
         else:  # line numbers need no character offsets: stay on the UTF-8 bytes
-            subject = text.encode("utf-8", "surrogatepass")
-            spans, newline = byte_spans(self.markers, subject), b"\n"
+            data = text.encode("utf-8", "surrogatepass")
+            subject, spans, newline = data, byte_spans(self.markers, data), b"\n"
         lines = set()
         line = counted = 0  # line numbers are counted on from the previous match
         for start, end in spans:
@@ -97,7 +99,7 @@ DEFAULT_FORMAT = StoryFormat()
 class Story:
     """One decoded story: text, lines, sections, and the mapping between offsets and positions."""
 
-    def __init__(self, text: str, path: str = "<story>", encoding: str = "utf-8",
+    def __init__(self, text: str, path: str = "<story>", encoding: str | None = "utf-8",
                  fmt: StoryFormat = DEFAULT_FORMAT):
         self.text, self.path, self.encoding = text, path, encoding
         raw = text.split("\n")
@@ -277,7 +279,7 @@ class _Parser:
         self.lines, self.kinds, self.values = lines, kinds, values
         self.sections: list[Section] = []
         self.state = "top"
-        self.open: list | None = None  # [kind, first, last, number]
+        self.open: Any = None  # [kind, first, last, number] while a section is open
         self.after_blank = False
 
     def run(self, stop: int) -> list[Section]:
@@ -364,7 +366,8 @@ class _Parser:
             self.single("header", index, line.strip())
             self.state = "shots"
         else:
-            name = _HEADER.match(line).group(1).upper().replace(" ", "")
+            header = _HEADER.match(line)  # a "header" line is one it matched (read_line)
+            name = header.group(1).upper().replace(" ", "")  # type: ignore[union-attr]
             self.single("header", index, name)
             self.state = "body" if name == "STORYLINE" else "shots"
 

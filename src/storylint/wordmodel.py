@@ -159,8 +159,9 @@ class Counts:
         except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: unreadable model data: {exc}") from None
 
-    def unigram(self, word: str) -> float:
-        """C(word), or a small default for a word the model does not list."""
+    def unigram(self, word: str) -> int | float:
+        """C(word) (an int: `pair` multiplies two exactly), or a small default (a float) for a
+        word the model does not list."""
         return self.unigrams.get(word, self.default_unigram)
 
     def pair(self, first: str, second: str, member: str, side: str) -> tuple[float, bool]:
@@ -219,7 +220,7 @@ class Counts:
                     score += w[index] * (self._far(alt, token, name) - own)
             if best is None or score > best[0]:
                 best = (score, alt, score - prior)
-        return Evidence(best[1], best[0], best[2], left, right)
+        return Evidence(best[1], best[0], best[2], left, right)  # type: ignore[index]
 
     def features(self, word: str, alt: str, left: str | None, right: str | None,
                  mine=None, far: tuple = (None, None)) -> list[float]:
@@ -274,7 +275,7 @@ class Counts:
                 part = prior
             else:
                 first, second = (neighbour, cand) if side == "left" else (cand, neighbour)
-                count, seen = self.pair(first, second, cand, side)
+                count, seen = self.pair(first, second, cand, side)  # type: ignore[arg-type]
                 part = (math.log(count) - prior, seen)
             self._memo[key] = part
         return part

@@ -16,9 +16,9 @@ the boilerplate, unsafe otherwise.
 """
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
@@ -84,10 +84,14 @@ def open_check(folder: str | Path, **options) -> ClassifierCheck:
     return check
 
 
-class Tail(namedtuple("Tail", "first last probability after_boilerplate lines")):
+class Tail(NamedTuple):
     """A located tail: first and last line, the highest probability, per-line probabilities."""
 
-    __slots__ = ()
+    first: int
+    last: int
+    probability: float
+    after_boilerplate: bool
+    lines: tuple
 
 
 class ClassifierCheck:
@@ -95,7 +99,8 @@ class ClassifierCheck:
 
     def __init__(self, model: str, base: Path | None, opts: dict):
         self.model_name, self.base, self.opts = model, base, opts
-        self.model = None
+        self.model: Any = None  # the LinearModel, loaded by `prepare`
+        self.features: Any = None  # storylint.features, imported by `prepare`
         self.warnings: list[str] = []
 
     def prepare(self) -> None:
@@ -178,10 +183,12 @@ class ClassifierCheck:
                             score=round(tail.probability, 4), source="model")
 
 
-class Limits(namedtuple("Limits", "story trailing extend_ratio", defaults=(0.5,))):
+class Limits(NamedTuple):
     """Reporting thresholds: story lines, lines after/in the boilerplate, extension share."""
 
-    __slots__ = ()
+    story: Any  # numbers from the model manifest or the rule's options (int or float)
+    trailing: Any
+    extend_ratio: Any = 0.5
 
     def threshold(self, segment) -> float:
         """The probability that reports this line."""

@@ -13,8 +13,8 @@ functions here define what they return (tests/test_confusable_speedups.py compar
 from __future__ import annotations
 
 import re
-from functools import cached_property, lru_cache
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from storylint.patterns import char_spans, compile_regex
 from storylint.speedups import compiled
@@ -83,20 +83,32 @@ class Finder:
         self.words = tuple(words)
         self.key = ("confusable-words", frozenset(words))  # stories cache scans under this
         self.longest = max(map(len, self.words), default=0)
+        # Both built on first use. Plain attributes, not functools.cached_property: compiled
+        # by mypyc, a cached_property is an ordinary property, recomputed on every access.
+        self._compiled: Any = None
+        self._prefilter: tuple[bytes | None] | None = None
 
-    @cached_property
-    def compiled(self):
+    @property
+    def compiled(self) -> Any:
         """The RE2 alternation, longest words first (RE2 takes the first that matches)."""
+        if self._compiled is None:
+            self._compiled = self._alternation()
+        return self._compiled
+
+    @property
+    def prefilter(self) -> bytes | None:
+        """The compiled scan's table (see `_prefilter`), None when it cannot be used."""
+        if self._prefilter is None:
+            self._prefilter = (_prefilter(self.words) if COMPILED_FIND_WORDS is not None
+                               else None,)
+        return self._prefilter[0]
+
+    def _alternation(self) -> Any:
         alternatives = ["".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch)
                                 for ch in word)
                         for word in sorted(self.words, key=lambda w: (-len(w), w))]
         return compile_regex(rf"\b(?:{'|'.join(alternatives)})\b", ignore_case=True,
                              reviewed=True)  # escaped literals: linear in any engine
-
-    @cached_property
-    def prefilter(self) -> bytes | None:
-        """The compiled scan's table (see `_prefilter`), None when it cannot be used."""
-        return _prefilter(self.words) if COMPILED_FIND_WORDS is not None else None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every RE2 match, as character offsets into `text`."""
@@ -163,7 +175,7 @@ class Hit:
         self.text = story.lines[self.line - 1]
         section = story.section_at(self.line)
         self.kind = section.kind if section else None
-        self._ctx = None
+        self._ctx: Context | None = None
 
     @property
     def ctx(self) -> Context:
@@ -292,7 +304,7 @@ def _right_clause(chunks: list[str]) -> tuple[list[str], str | None]:
 def _left_clause(chunks: list[str], cut: bool) -> tuple[list[str], str | None]:
     """Words of the chunks, last first, back to the nearest clause break, and that break; with
     `cut`, the first token is left out (a word cut in two by the window's edge)."""
-    words = []
+    words: list[str] = []
     for index in range(len(chunks) - 1, -1, -1):
         chunk = chunks[index]
         if index or not cut:
@@ -301,7 +313,7 @@ def _left_clause(chunks: list[str], cut: bool) -> tuple[list[str], str | None]:
                 continue
             if chunk[-1] in _MARKS and chunk[:-1].isalpha():
                 return words, chunk[-1]
-        tokens = _TOKEN.findall(chunk)
+        tokens: list[str] = _TOKEN.findall(chunk)  # typed: mypyc cannot reverse a list of Any
         for token in reversed(tokens[1:] if index == 0 and cut else tokens):
             if token in CLAUSE_BREAKS or token[0] == "-":
                 return words, token[0]
@@ -356,7 +368,9 @@ def _edge(mark: str | None, side: str) -> str | None:
 def model_clauses(text: str) -> list[list[str | None]]:
     """The text as the model counts it: per clause, its edge tokens around its model tokens,
     with the same tokens and edges `left_token`/`right_token` give a hit on a one-line text."""
-    out, words, opened = [], [], "^"
+    out: list[list[str | None]] = []
+    words: list[str | None] = []
+    opened = "^"
     for token in _TOKEN.findall(text) + [None]:
         if token is None or token in CLAUSE_BREAKS or token[0] == "-":
             closed = "$" if token is None else token[0]

@@ -9,10 +9,12 @@ set on development data. Statistical suggestions are never applied by `--fix` wi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
 from storylint.checks.context import (
+    Finder,
     compile_finder,
     far_tokens,
     left_token,
@@ -114,12 +116,13 @@ class _LikelyWord:
     def __init__(self, members: dict, finder, opts: dict, protected: dict | None = None):
         self.members, self.finder = members, finder
         self.protected = protected or {}
-        self.deferred = None  # a curated check whose words this rule leaves alone
-        self.shared = None  # that check's finder: its scan of a story is shared with it
-        self.own = finder  # the finder for the words not in that scan
+        self.deferred: Any = None  # a curated check whose words this rule leaves alone
+        # that check's finder: its scan of a story is shared with it
+        self.shared: Finder | None = None
+        self.own: Finder | None = finder  # the finder for the words not in that scan
         self.model_name, self.min_ratio = opts["model"], float(opts["min_ratio"])
         self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
-        self.model = None
+        self.model: Any = None  # the ModelFiles, read by `prepare`
         self.thresholds: dict[str, float] = {}
         self.memo: dict[tuple, object] = {}  # (word, left, right) -> Evidence; contexts repeat
 
@@ -225,8 +228,8 @@ class _LikelyWord:
         """This rule's candidate words in the story. The words it shares with the curated rule
         come from that rule's scan (shared through the story), the rest from a scan of its own,
         so each word of the story is found and read once for both rules."""
-        if self.shared is None:
-            return scan(story, self.own, rule)
+        if self.shared is None:  # then `own` is the rule's whole finder
+            return scan(story, self.own, rule)  # type: ignore[arg-type]
         hits = [h for h in scan(story, self.shared, rule) if h.normal in self.members]
         own = scan(story, self.own, rule) if self.own is not None else []
         return sorted(hits + own, key=lambda h: h.start) if hits and own else hits or own

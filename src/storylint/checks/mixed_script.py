@@ -52,7 +52,7 @@ class _MixedScript:
         return findings
 
     def _suspicious(self, word: str) -> list[str]:
-        scripts = {script_of(ch) for ch in word} - {None}
+        scripts = {script for script in map(script_of, word) if script is not None}
         foreign = scripts & self.scripts
         if not foreign:
             return []
