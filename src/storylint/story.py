@@ -70,7 +70,7 @@ class StoryFormat:
     """
 
     markers: Any = re.compile("(?m)^(?:" + "|".join(DEFAULT_BOILERPLATE_MARKERS) + ")",
-                                 re.IGNORECASE)
+                              re.IGNORECASE)
 
     def marker_lines(self, text: str) -> set[int]:
         """0-based indices of the lines that start with a boilerplate marker."""
@@ -79,8 +79,8 @@ class StoryFormat:
         if isinstance(self.markers, re.Pattern):  # Python's re (no google-re2)
             subject, spans, newline = text, char_spans(self.markers, text), "\n"
         else:  # line numbers need no character offsets: stay on the UTF-8 bytes
-            data = text.encode("utf-8", "surrogatepass")
-            subject, spans, newline = data, byte_spans(self.markers, data), b"\n"
+            subject = text.encode("utf-8", "surrogatepass")
+            spans, newline = byte_spans(self.markers, subject), b"\n"
         lines = set()
         line = counted = 0  # line numbers are counted on from the previous match
         for start, end in spans:
