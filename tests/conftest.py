@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -61,3 +63,22 @@ def pytest_addoption(parser):
 def update_golden(request) -> bool:
     """True only when the run was started with --update-golden."""
     return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """The wheel `python -m build` makes of this checkout, built once per test run: about a
+    minute, most of it mypyc compiling the per-story modules (tests/test_compiled_build.py)."""
+    dist = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist),
+                           str(REPO)], cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"building the wheel failed:\n{done.stdout}\n{done.stderr}"
+    return next(dist.glob("storylint-*.whl"))
+
+
+def pytest_report_header(config):
+    """Which storylint the tests import: the sources, or an installed (maybe compiled) build."""
+    import storylint.engine
+
+    kind = "Python" if storylint.engine.__file__.endswith(".py") else "compiled by mypyc"
+    return f"storylint: {Path(storylint.__file__).parent} (rule engine and checks: {kind})"

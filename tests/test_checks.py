@@ -129,6 +129,40 @@ def test_pattern_whole_word_is_unicode_aware(linter):
     assert positions(linter, "Head\n\nThe TKÖ group and ÖTK met.\n", "SL601") == []
 
 
+GREEK_WORD_RULE = """\
+code: HS201
+name: road-word
+kind: pattern
+severity: warning
+summary: A test rule with a Greek word, matched without regard to case.
+message: "Greek word: '{match}'"
+why: Upper- and lower-case Greek must both be found.
+sections: [headline, shot, body]
+options:
+  words: ["ΟΔΟΣ"]
+  ignore-case: true
+examples:
+  fail: ["Η ΟΔΟΣ έκλεισε.", "Η οδος έκλεισε."]
+  pass: ["Ο δρόμος έκλεισε."]
+"""
+
+
+def test_pattern_prefilter_lowers_greek_as_python_does(tmp_path):
+    """The prefilter's literal and the story are both lower-cased ("οδος", final sigma): a
+    letter-by-letter lower (mypyc's own) would give "οδοσ" for the story and miss it."""
+    from storylint.config import Config
+    from storylint.engine import Linter
+    from storylint.rulepack import load_pack
+
+    pack = tmp_path / "greek"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: greek\ndescription: test\n", encoding="utf-8")
+    (pack / "road-word.yaml").write_text(GREEK_WORD_RULE, encoding="utf-8")
+    linter = Linter(load_pack(pack).rules, Config())
+    findings = linter.check_text("Τίτλος\n\nΗ ΟΔΟΣ έκλεισε χθες.\n", "greek.txt")
+    assert [(f.code, f.line, f.column) for f in findings] == [("HS201", 3, 3)]
+
+
 def test_emoji_outside_configured_sections_is_not_reported_by_emoji_rule(linter):
     text = "Head\n\nBody.\n\n" + BOILERPLATE + "\nI love this 😁\n"
     assert positions(linter, text, "SL401") == []

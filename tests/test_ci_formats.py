@@ -219,7 +219,7 @@ def many_findings(count: int, severity: Severity, path: str = "s.txt") -> list[F
 
 
 def fake_result(findings: list[Finding], files: int = 1):
-    from storylint.engine import FileReport, RunResult
+    from storylint.results import FileReport, RunResult
 
     by_path: dict[str, list] = {}
     for f in findings:

@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import venv
 import zipfile
 
@@ -57,18 +56,15 @@ def test_pre_commit_try_repo_fails_defective_and_passes_clean(tmp_path):
 
 
 @pytest.mark.slow
-def test_wheel_ships_rules_and_models_and_runs_outside_the_repo(tmp_path):
-    dist = tmp_path / "dist"
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)], REPO)
-    wheel = next(dist.glob("storylint-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_ships_rules_and_models_and_runs_outside_the_repo(built_wheel, tmp_path):
+    names = zipfile.ZipFile(built_wheel).namelist()
     assert "storylint/rules/ap-archive/pack.yaml" in names
     assert "storylint/rules/ap-archive/confusable-word.yaml" in names
     assert any(n.startswith("storylint/models/") for n in names)
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    run([str(python), "-m", "pip", "install", "-q", str(wheel)], tmp_path)
+    run([str(python), "-m", "pip", "install", "-q", str(built_wheel)], tmp_path)
     story = FIXTURES / "stories" / "confusable-word.txt"
     seed = REPO.parent / "shared" / "seeds" / "000_92e443b0f223b98d.txt"
     target = seed if seed.is_file() else story

@@ -99,8 +99,11 @@ def test_card_is_rendered_from_the_manifest_numbers(tmp_path):
 
 @pytest.mark.slow
 def test_train_then_eval_is_reproducible_and_fills_the_card(shared_data, tmp_path, capsys):
+    fixtures = str(FIXTURES)  # named: storylint may be installed, not run from this checkout
+
     def train(folder: Path) -> int:
-        return main(["train", "--data", str(shared_data), "--output", str(folder),
+        return main(["train", "--data", str(shared_data), "--fixtures", fixtures,
+                     "--output", str(folder),
                      "--pipeline-out", str(folder.parent / f"{folder.name}.joblib"),
                      "--train-stories", "300", "--val-stories", "200", "--hash-bits", "14"])
 
@@ -111,8 +114,8 @@ def test_train_then_eval_is_reproducible_and_fills_the_card(shared_data, tmp_pat
     assert not any(p.suffix == ".joblib" for p in (tmp_path / "a").iterdir())
     assert "Not evaluated yet" in (tmp_path / "a" / "MODEL_CARD.md").read_text()
     capsys.readouterr()
-    assert main(["eval", "--data", str(shared_data), "--model", str(tmp_path / "a"),
-                 "--test-stories", "200"]) == 0
+    assert main(["eval", "--data", str(shared_data), "--fixtures", fixtures,
+                 "--model", str(tmp_path / "a"), "--test-stories", "200"]) == 0
     data = json.loads((tmp_path / "a" / MANIFEST).read_text())
     card = (tmp_path / "a" / "MODEL_CARD.md").read_text()
     overall = data["metrics"]["overall"]
@@ -121,8 +124,8 @@ def test_train_then_eval_is_reproducible_and_fills_the_card(shared_data, tmp_pat
     assert data["files"][WEIGHTS]["sha256"] == first["files"][WEIGHTS]["sha256"]
 
     def check() -> int:
-        return main(["eval", "--data", str(shared_data), "--model", str(tmp_path / "a"),
-                     "--test-stories", "200", "--check"])
+        return main(["eval", "--data", str(shared_data), "--fixtures", fixtures,
+                     "--model", str(tmp_path / "a"), "--test-stories", "200", "--check"])
 
     manifest = tmp_path / "a" / MANIFEST
     written = manifest.read_bytes()

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storylint import features as F
-from storylint.normalise import _INERT_BLOCKS, is_inert, reader_lower, skeleton
+from storylint.checks.context import normalize
+from storylint.normalise import _INERT_BLOCKS, is_inert, lower, reader_lower, skeleton
 
 BLOCK_CHARS = [chr(code) for low, high in _INERT_BLOCKS for code in range(low, high)]
 INERT_CHARS = [char for char in BLOCK_CHARS if is_inert(char)]
@@ -98,3 +99,14 @@ def test_non_ascii_keeps_exactly_the_non_ascii_characters_in_order(text):
     from storylint.normalise import non_ascii
 
     assert non_ascii(text) == "".join(char for char in text if not char.isascii())
+
+
+def test_greek_final_sigma_is_lowered_as_python_lowers_it():
+    """A capital sigma ending a word lowers to "ς", elsewhere to "σ". mypyc's own `str.lower`
+    maps letter by letter ("οδοσ"), so the compiled build must not use it
+    (tests/test_compiled_build.py runs this file against that build)."""
+    for text in ("ΟΔΟΣ", "Η ΟΔΟΣ ΕΚΛΕΙΣΕ.", "ΣΑΣ", "Σ", "ΑΘΗΝΑΣ’ ΝΕΑ", "Ο ΚΟΣΜΟΣ ΜΑΣ"):
+        assert lower(text) == text.lower()
+        assert normalize(text) == text.lower().replace("\u2019", "'")
+        assert reader_lower(text) == skeleton(text).lower()
+    assert lower("ΟΔΟΣ") == "οδο\u03c2"  # final sigma, not "\u03c3"

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 
 import pytest
+from conftest import FIXTURES
 
 from storylint.checks.context import compile_finder
 from storylint.training.typo_eval import (
@@ -16,6 +17,8 @@ from storylint.training.typo_eval import (
     make_swaps,
     split_of,
 )
+
+KNOWN_ERRORS = FIXTURES / "confusables" / "dev-corpus-errors.tsv"
 
 
 def test_split_is_by_document_and_stable():
@@ -105,7 +108,7 @@ def test_small_sets_share_one_threshold_and_budget_is_respected():
 def test_known_errors_are_in_the_dev_split_and_found(shared_data):
     from storylint.training.typo_eval import load_split
 
-    known = load_known_errors()
+    known = load_known_errors(KNOWN_ERRORS)  # the checkout's list, wherever storylint is
     assert known and all(split_of(k.source, k.doc_id) == "dev" for k in known)
     dev: dict = {}
     for sentence in load_split(shared_data, "dev"):

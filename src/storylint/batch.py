@@ -36,7 +36,7 @@ def check_paths(paths: Iterable[str], linter, jobs: int = 0, progress=None):
     Holds every report in memory; `storylint report` consumes `iter_checked` instead.
     `progress(n)` is called as each batch of n files is done.
     """
-    from storylint.engine import RunResult
+    from storylint.results import RunResult
 
     reports, errors = [], linter.internal_errors
     for chunk, chunk_errors in iter_checked(paths, linter, jobs, progress):

@@ -124,6 +124,7 @@ class _Version(argparse.Action):
     asked)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from storylint import engine
         from storylint.checks.context import COMPILED_FIND_WORDS
         from storylint.features import COMPILED_LINE_FACTS
         from storylint.model import COMPILED_HASHED_SUM
@@ -134,7 +135,9 @@ class _Version(argparse.Action):
 
         print(f"storylint {__version__}\npromo-tail scorer: "
               f"{kind(COMPILED_HASHED_SUM and COMPILED_LINE_FACTS)}\n"
-              f"confusable-word scan: {kind(COMPILED_FIND_WORDS)}")
+              f"confusable-word scan: {kind(COMPILED_FIND_WORDS)}\nrule engine and checks: "
+              + ("Python sources (an editable install, or built without mypyc)"
+                 if engine.__file__.endswith(".py") else "compiled (mypyc)"))
         parser.exit()
 
 

@@ -5,68 +5,21 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from fnmatch import fnmatch
 from pathlib import Path
 
 from storylint.checks.base import MAX_FINDINGS_PER_RULE
 from storylint.config import Config, ConfigError
 from storylint.diagnostics import BUILTIN_RULES, diagnostic
-from storylint.finding import Finding, Severity
+from storylint.finding import Finding
 from storylint.fingerprint import content_fingerprints, quoted_lines
+from storylint.results import FileReport, RunResult
 from storylint.rulepack import Rule, RulePack, check_unique, load_pack
 from storylint.source import StoryFile, read_story
 from storylint.story import DEFAULT_FORMAT, Story, StoryFormat
 from storylint.suppress import read_suppressions
-from storylint.verdict import Contribution, score_story
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """The findings for one file, how it was decoded, and the story's score with its breakdown."""
-
-    path: str
-    encoding: str | None
-    findings: tuple[Finding, ...]
-    score: float = 0.0
-    breakdown: tuple[Contribution, ...] = ()
-    fingerprints: tuple[str, ...] = ()  # content fingerprints, one per finding (fingerprint.py)
-    quotes: tuple[tuple[int, str], ...] = ()  # (line, excerpt) of each line with a finding
-
-    def fingerprint_list(self) -> tuple[str, ...]:
-        """The findings' content fingerprints (computed without context if none were stored)."""
-        if len(self.fingerprints) == len(self.findings):
-            return self.fingerprints
-        from storylint.fingerprint import content_fingerprints
-
-        return content_fingerprints(self.findings, None)
-
-
-@dataclass
-class RunResult:
-    """Everything a format needs: per-file findings, the active rules and the fail level."""
-
-    files: list[FileReport]
-    rules: tuple[Rule, ...]
-    fail_level: Severity = Severity.WARNING
-    internal_errors: int = 0
-    extra: dict = field(default_factory=dict)
-    fail_score: float | None = None
-
-    def findings(self) -> list[Finding]:
-        """All findings of all files, in file order."""
-        return [f for report in self.files for f in report.findings]
-
-    def exit_code(self) -> int:
-        """3 after an internal error, 1 for findings at or above the fail level, else 0."""
-        if self.internal_errors:
-            return 3
-        if self.fail_score is not None:  # the story score decides; unreadable files still fail
-            failing = any(r.score >= self.fail_score for r in self.files) or any(
-                f.source == "io" and f.severity >= self.fail_level for f in self.findings())
-            return 1 if failing else 0
-        failing = any(f.severity >= self.fail_level for f in self.findings())
-        return 1 if failing else 0
+from storylint.verdict import score_story
 
 
 def bundled_pack_dirs() -> list[Path]:
@@ -92,7 +45,7 @@ def load_rules(config: Config, extra_packs: Sequence[Path] = ()
     return rules, fmt
 
 
-def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
+def select_rules(rules: Sequence[Rule], config: Config) -> list[Rule]:
     """Apply select/extend-select/ignore and severity overrides; unknown names are errors."""
     index = rule_index(rules)
     for key in (*(config.select or ()), *config.extend_select, *config.ignore, *config.severity):
@@ -113,7 +66,7 @@ def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
             for r in chosen if r.code not in dropped]
 
 
-def rule_index(rules: list[Rule]) -> dict[str, Rule]:
+def rule_index(rules: Sequence[Rule]) -> dict[str, Rule]:
     """Each rule under its code, its name and its former names."""
     index = {}
     for rule in rules:
@@ -135,7 +88,7 @@ STDIN = "-"  # the path that means standard input
 class Linter:
     """Runs a fixed set of rules over stories; build once, check many files."""
 
-    def __init__(self, rules: list[Rule], config: Config | None = None,
+    def __init__(self, rules: Sequence[Rule], config: Config | None = None,
                  fmt: StoryFormat = DEFAULT_FORMAT, model_override: tuple | None = None):
         """`model_override`: the (model folder, allow version skew) the rules were given on the
         command line, kept so that report workers can build the same Linter."""

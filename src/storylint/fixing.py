@@ -229,7 +229,8 @@ def unified_diff(plan: FilePlan) -> str:
 
 def run_fixes(paths: list[str], linter, unsafe: bool = False, write: bool = True) -> FixRun:
     """Fix every story under `paths` (or only compute diffs when `write` is False)."""
-    from storylint.engine import RunResult, iter_story_paths
+    from storylint.engine import iter_story_paths
+    from storylint.results import RunResult
 
     run = FixRun(result=None)
     reports = [_fix_one(path, linter, unsafe, write, run)

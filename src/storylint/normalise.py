@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
                               "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
@@ -52,6 +53,14 @@ _ASCII_BYTES = bytes(range(128))
 _inert: dict[str, bool] = {}  # character -> is_inert(character), filled as characters appear
 
 
+def lower(text: Any) -> str:
+    """`text.lower()` exactly as CPython does it, Greek final sigma included ("ΟΔΟΣ" -> "οδος"
+    with a final "ς"). Modules compiled by mypyc call this, not `str.lower`: mypyc's own
+    `str.lower` maps character by character and gives "οδοσ". `Any` keeps mypyc from using it
+    here too (tests/test_compiled_build.py)."""
+    return text.lower()
+
+
 def is_inert(char: str) -> bool:
     """True for a non-ASCII character that `skeleton` and `str.lower` leave unchanged in any
     text made of ASCII and such characters (curly quotes, dashes, £, lower-case é)."""
@@ -60,7 +69,7 @@ def is_inert(char: str) -> bool:
         code = ord(char)
         known = _inert[char] = (
             any(low <= code < high for low, high in _INERT_BLOCKS)
-            and char not in INVISIBLE_CHARS and char not in LOOKALIKES and char.lower() == char
+            and char not in INVISIBLE_CHARS and char not in LOOKALIKES and lower(char) == char
             and unicodedata.combining(char) == 0
             and unicodedata.normalize("NFKC", char) == char)
     return known
@@ -84,11 +93,11 @@ def reader_lower(text: str) -> str:
     characters are all inert (most news: dashes, curly quotes, £) is lower-cased as UTF-8
     bytes, several times faster than Unicode case mapping and the skeleton's scans."""
     if text.isascii():
-        return text.lower()
+        return text.lower()  # ASCII: mypyc's str.lower gives the same
     data = text.encode("utf-8", "surrogatepass")
     if all(map(is_inert, set(_non_ascii_of(data)))):
         return data.lower().decode("utf-8", "surrogatepass")  # bytes.lower: A-Z only
-    return skeleton(text).lower()
+    return lower(skeleton(text))
 
 
 def skeleton(text: str) -> str:

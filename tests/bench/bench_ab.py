@@ -7,7 +7,8 @@ two trees timed one after the other compare the machine's moods as much as the c
 round runs one child process per tree, in alternating order, each on the same generated
 scripts (`bench_throughput.build_corpus`) after warming its linter on 200 others, and reports
 stories per CPU second; the best and the median per tree, and their ratios, are printed. Give
-the root of a checkout (with its compiled module built, if it has one) for each tree.
+for each tree the root of a checkout (with its compiled module built, if it has one), or a folder
+a wheel was installed into with `pip install --no-deps --target FOLDER` (the compiled build).
 """
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ print(count / (time.process_time() - start))
 
 def rate(tree: Path, stories: int, ignore: str) -> float:
     """Stories per CPU second of one child run of `tree`."""
-    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    folder = tree / "src" if (tree / "src" / "storylint").is_dir() else tree
+    env = dict(os.environ, PYTHONPATH=str(folder))
     result = subprocess.run([sys.executable, "-c", CHILD, str(stories), ignore, str(BENCH)],
                             env=env, capture_output=True, text=True, check=True)
     return float(result.stdout)

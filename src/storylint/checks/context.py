@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from storylint.normalise import lower
 from storylint.patterns import char_spans, compile_regex
 from storylint.speedups import compiled
 
@@ -57,7 +58,7 @@ _new_tuple = tuple.__new__
 
 def normalize(word: str) -> str:
     """A word as the tables store it: lower case, typographic apostrophes made plain."""
-    return word.lower().replace("\u2019", "'")
+    return lower(word).replace("\u2019", "'")
 
 
 def compile_finder(words) -> Finder:

@@ -6,6 +6,7 @@ import unicodedata
 
 from storylint.checks import OptionError
 from storylint.checks.base import make_finding
+from storylint.normalise import lower
 from storylint.patterns import PatternError, PresenceScan, compile_pattern
 from storylint.schema import Field
 
@@ -42,9 +43,9 @@ def build(rule):
     if opts["words"]:
         words = "|".join(re.escape(w) for w in sorted(opts["words"], key=len, reverse=True))
         compiled.append(_compile(f"(?:{words})", opts["ignore_case"], True, ("options", "words")))
-    prefilter = [p.lower() for p in opts["prefilter"]]
+    prefilter = [lower(p) for p in opts["prefilter"]]
     if not prefilter and opts["words"] and not opts["patterns"]:
-        prefilter = [w.lower() for w in opts["words"]]
+        prefilter = [lower(w) for w in opts["words"]]
     return _Pattern(compiled, tuple(prefilter), opts)
 
 
@@ -70,7 +71,7 @@ class _Pattern:
             if present is not None and self.presence.isdisjoint(present):
                 return []
         if self.prefilter:
-            lowered = story.text.lower()
+            lowered = lower(story.text)
             if not any(literal in lowered for literal in self.prefilter):
                 return []
         spans = sorted({span for pattern in self.compiled for span in pattern.spans(story.text)})
