@@ -3,12 +3,13 @@
     python tests/bench/bench_instructions.py [--stories 300] [--ignore RULE,...] [TREE ...]
 
 Timing on a shared 2-core machine moves by ±30% between identical runs, too much to see a 15%
-change. Instruction counts do not move. For each source tree (default: this one; give another
-checkout's root to compare side by side), a child Python builds the linter, warms it on 200
-scripts, then runs `check_text` over N scripts; the same child with N = 0 is subtracted, so
-start-up, rule loading and warm-up cancel out. The garbage collector and the rule cache are off
-in the children (a full collection, or a cache miss, falling inside one run and not the other
-moved totals by 10-40%).
+change. Instruction counts do not move. For each tree, a child Python builds the linter, warms
+it on 200 scripts, then runs `check_text` over N scripts; the same child with N = 0 is
+subtracted, so start-up, rule loading and warm-up cancel out. A tree is this checkout (the
+default), another checkout's root, or a folder a wheel was installed into with
+`pip install --no-deps --target FOLDER` (the compiled build). The garbage collector and the
+rule cache are off in the children (a full collection, or a cache miss, falling inside one run
+and not the other moved totals by 10-40%).
 
 The corpus is the issue 3 benchmark's (`bench_promo_tail.make_corpus`: generated scripts from
 ../shared/data, a third with real promotional tails), written once to a temporary folder.
@@ -46,7 +47,8 @@ for text in [open(p, encoding="utf-8").read() for p in paths[:count]]:
 def instructions(tree: Path, corpus: Path, count: int, ignore: str, child: str = CHILD) -> int:
     """Instructions callgrind counts for one child run over `count` stories (`child`: the
     script, given the corpus folder, the count and `ignore` as arguments)."""
-    env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONHASHSEED="0",
+    folder = tree / "src" if (tree / "src" / "storylint").is_dir() else tree
+    env = dict(os.environ, PYTHONPATH=str(folder), PYTHONHASHSEED="0",
                STORYLINT_NO_CACHE="1")  # a rule-cache miss in only one of the two runs skews
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
