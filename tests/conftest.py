@@ -73,6 +73,7 @@ def built_wheel(tmp_path_factory) -> Path:
     done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist),
                            str(REPO)], cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, f"building the wheel failed:\n{done.stdout}\n{done.stderr}"
+    (dist / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")  # warnings
     return next(dist.glob("storylint-*.whl"))
 
 

@@ -63,7 +63,9 @@ def test_the_wheel_has_every_listed_module_compiled(built_wheel, compiled_site, 
     hook = _build_hook()
     suffix = sysconfig.get_config_var("EXT_SUFFIX")
     names = set(zipfile.ZipFile(built_wheel).namelist())
-    assert {f"storylint/{name}{suffix}" for name in hook.MYPYC_MODULES} <= names
+    missing = {f"storylint/{name}{suffix}" for name in hook.MYPYC_MODULES} - names
+    log = (built_wheel.parent / "build.log").read_text(encoding="utf-8")
+    assert not missing, f"not compiled: {sorted(missing)}; build log:\n{log[-4000:]}"
     version = _run([sys.executable, "-m", "storylint", "--version"], tmp_path, compiled_site)
     assert "rule engine and checks: compiled (mypyc)" in version.stdout
     sources = _run([sys.executable, "-m", "storylint", "--version"], tmp_path, None)

@@ -40,7 +40,9 @@ def test_pre_commit_try_repo_fails_defective_and_passes_clean(tmp_path):
     content.mkdir()
     shutil.copy(FIXTURES / "stories" / "clean.txt", content / "clean.txt")
     shutil.copy(FIXTURES / "stories" / "shot-numbering-gap.txt", content / "broken.txt")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+    # STORYLINT_SPEEDUPS=off: pre-commit's own pip installs then build pure Python, not the
+    # compiled build (over two minutes more; tests/test_compiled_build.py covers that build)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "STORYLINT_SPEEDUPS": "off",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
     run(["git", "init", "-q"], content, env)

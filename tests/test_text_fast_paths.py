@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storylint import features as F
+from storylint import story as S
 from storylint.checks.context import normalize
 from storylint.normalise import _INERT_BLOCKS, is_inert, lower, reader_lower, skeleton
 
@@ -110,3 +111,30 @@ def test_greek_final_sigma_is_lowered_as_python_lowers_it():
         assert normalize(text) == text.lower().replace("\u2019", "'")
         assert reader_lower(text) == skeleton(text).lower()
     assert lower("ΟΔΟΣ") == "οδο\u03c2"  # final sigma, not "\u03c3"
+
+
+def _plain_location_date_part(line: str) -> str | None:
+    """`story._location_date_part` without its dash test: the regular expressions alone."""
+    match = S._LOCATION.match(line)
+    if not match:
+        return None
+    date = match.group("date")
+    return date if S.DATE_HINT.search(date) or S.UNDATED.match(date.strip()) else None
+
+
+@given(st.lists(st.sampled_from(
+    ["BAKU", "Kyiv, Ukraine", "FILE:", " ", "  ", "\t", "\u00a0", "\u2009", "-", "\u2013",
+     "\u2014", "22 April 2024", "Apr 22, 2024", "Date unknown", "said", ".", "x" * 30, "9"]),
+    max_size=12).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_location_date_dash_test_never_changes_the_answer(line):
+    assert S._location_date_part(line) == _plain_location_date_part(line)
+
+
+def test_location_date_dash_test_keeps_real_location_lines():
+    for line in ("BAKU, AZERBAIJAN - 22 April 2024", "FILE: Paris \u2013 1 May 2023  ",
+                 "Kyiv, Ukraine \u2014 Date unknown", "LONDON -\u00a0Apr 22, 2024"):
+        assert S._location_date_part(line) == _plain_location_date_part(line) is not None
+    long_tail = "He said - and the talks, which began on Monday, would go on until June 2024"
+    assert S._location_date_part(long_tail) is None is _plain_location_date_part(long_tail)
+

@@ -61,6 +61,21 @@ def lower(text: Any) -> str:
     return text.lower()
 
 
+_last_encoded: tuple[str, bytes] = ("", b"")  # the text `utf8` encoded last, and its bytes
+
+
+def utf8(text: str) -> bytes:
+    """`text` as UTF-8, lone surrogates kept. The parser and several rules encode the same story
+    in turn, so the last text's bytes are kept and returned while it is the same object."""
+    global _last_encoded
+    last = _last_encoded
+    if last[0] is text:
+        return last[1]
+    data = text.encode("utf-8", "surrogatepass")
+    _last_encoded = (text, data)
+    return data
+
+
 def is_inert(char: str) -> bool:
     """True for a non-ASCII character that `skeleton` and `str.lower` leave unchanged in any
     text made of ASCII and such characters (curly quotes, dashes, £, lower-case é)."""
@@ -80,7 +95,7 @@ def non_ascii(text: str) -> str:
     search for particular non-ASCII characters can read this instead of the whole text."""
     if text.isascii():
         return ""
-    return _non_ascii_of(text.encode("utf-8", "surrogatepass"))
+    return _non_ascii_of(utf8(text))
 
 
 def _non_ascii_of(data: bytes) -> str:
@@ -94,7 +109,7 @@ def reader_lower(text: str) -> str:
     bytes, several times faster than Unicode case mapping and the skeleton's scans."""
     if text.isascii():
         return text.lower()  # ASCII: mypyc's str.lower gives the same
-    data = text.encode("utf-8", "surrogatepass")
+    data = utf8(text)
     if all(map(is_inert, set(_non_ascii_of(data)))):
         return data.lower().decode("utf-8", "surrogatepass")  # bytes.lower: A-Z only
     return lower(skeleton(text))

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from storylint.normalise import utf8
+
 MAX_PATTERN_CHARS = 64_000
 MAX_PROGRAM_MEMORY = 8 << 20
 
@@ -71,7 +73,7 @@ def char_spans(compiled, text: str):
         for match in compiled.finditer(text):
             yield match.span()
         return
-    data = text.encode("utf-8", "surrogatepass")
+    data = utf8(text)
     if len(data) == len(text):
         yield from byte_spans(compiled, data)
         return
@@ -164,7 +166,7 @@ class PresenceScan:
         scanner = self._set if self._set is not None else self._compile()
         if scanner is False:
             return None
-        return frozenset(scanner.Match(text.encode("utf-8", "surrogatepass")) or ())
+        return frozenset(scanner.Match(utf8(text)) or ())
 
     def _compile(self):
         try:

@@ -14,6 +14,7 @@ from itertools import accumulate
 from typing import Any, NamedTuple
 
 from storylint.dates import DATE_HINT, UNDATED
+from storylint.normalise import utf8
 from storylint.patterns import byte_spans, char_spans
 from storylint.speedups import compiled
 
@@ -79,7 +80,7 @@ class StoryFormat:
         if isinstance(self.markers, re.Pattern):  # Python's re (no google-re2)
             subject, spans, newline = text, char_spans(self.markers, text), "\n"
         else:  # line numbers need no character offsets: stay on the UTF-8 bytes
-            subject = text.encode("utf-8", "surrogatepass")
+            subject = utf8(text)
             spans, newline = byte_spans(self.markers, subject), b"\n"
         lines = set()
         line = counted = 0  # line numbers are counted on from the previous match
@@ -106,7 +107,8 @@ class Story:
         self.line_starts = list(accumulate([len(line) + 1 for line in raw[:-1]], initial=0))
         self.lines = [line[:-1] if line.endswith("\r") else line for line in raw] \
             if "\r" in text else raw
-        self.sections: tuple[Section, ...] = tuple(parse_sections(self.lines, fmt))
+        self.sections: tuple[Section, ...] = tuple(
+            parse_sections(self.lines, fmt, None if self.lines is not raw else text))
         self._section_starts: list[int] | None = None
         self.memo: dict = {}  # derived data that checks share, computed once per story
 
@@ -193,6 +195,12 @@ def _has_dash(text: str) -> bool:
 
 def _location_date_part(line: str) -> str | None:
     """The (unstripped) date part of a location/date line, or None when the line is not one."""
+    # _LOCATION's date holds no dash, so it is what follows the line's last dash: whitespace,
+    # then at most 40 characters. Lines of text with a dash rarely end that way, and trying
+    # every split of them costs _LOCATION far more than these tests.
+    after = line[max(line.rfind("-"), line.rfind("\u2013"), line.rfind("\u2014")) + 1:]
+    if after == line or not after[:1].isspace() or len(after.strip()) > 40:
+        return None
     match = _LOCATION.match(line)
     if not match:
         return None
@@ -206,9 +214,11 @@ def location_date(line: str) -> str | None:
     return match.group("date").strip() if match else None
 
 
-def parse_sections(lines: list[str], fmt: StoryFormat = DEFAULT_FORMAT) -> list[Section]:
-    """Split the lines of a script into typed sections; never raises."""
-    markers = fmt.marker_lines("\n".join(lines))
+def parse_sections(lines: list[str], fmt: StoryFormat = DEFAULT_FORMAT,
+                   text: str | None = None) -> list[Section]:
+    """Split the lines of a script into typed sections; never raises. `text`: the lines joined
+    with newlines, when the caller has it already."""
+    markers = fmt.marker_lines("\n".join(lines) if text is None else text)
     kinds, values = read_lines(lines, markers)
     start = _boilerplate_start(kinds)
     sections = _Parser(lines, kinds, values).run(start)
