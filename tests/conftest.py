@@ -1,6 +1,7 @@
 """Shared test fixtures: the bundled rules, a linter, and the optional ../shared data folder."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -63,6 +64,15 @@ def pytest_addoption(parser):
 def update_golden(request) -> bool:
     """True only when the run was started with --update-golden."""
     return request.config.getoption("--update-golden")
+
+
+def load_file_module(name: str, path: Path):
+    """The module in the file `path` under `name`: the build hook in src/, which is not part
+    of the package, or an extension module just compiled somewhere else."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ tested two ways:
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,18 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, SHARED
+from conftest import FIXTURES, REPO, SHARED, load_file_module
 
 pytestmark = pytest.mark.slow
 
 
 def _build_hook():
     """src/build_speedups.py, the build hook (not part of the installed package)."""
-    spec = importlib.util.spec_from_file_location("build_speedups",
-                                                  REPO / "src" / "build_speedups.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file_module("build_speedups", REPO / "src" / "build_speedups.py")
 
 
 @pytest.fixture(scope="module")

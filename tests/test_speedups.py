@@ -1,7 +1,6 @@
 """The optional C scorer (storylint._speedups) gives exactly the pure-Python numbers."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import subprocess
@@ -11,7 +10,7 @@ from array import array
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, load_file_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,14 +21,7 @@ from storylint.model import load_model, resolve_model_dir
 from storylint.story import Story
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_hook = _load("build_speedups", REPO / "src" / "build_speedups.py")
+build_hook = load_file_module("build_speedups", REPO / "src" / "build_speedups.py")
 compile_extension = build_hook.compile_extension
 
 try:
@@ -171,7 +163,7 @@ def test_build_hook_compiles_a_loadable_module(tmp_path):
         pytest.skip("no C compiler for this Python")
     target = tmp_path / ("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
     assert compile_extension([REPO / source for source in build_hook.SOURCES], target) is None
-    module = _load("storylint._speedups", target)
+    module = load_file_module("storylint._speedups", target)
     assert module.hashed_sum((), array("f", [1.0] * 256), 255) == 0.0
     assert module.hashed_sum(("ab",), array("f", [1.0] * 256), 255) == 1 + 2 + 1 + 0
 

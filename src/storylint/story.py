@@ -198,8 +198,9 @@ def _location_date_part(line: str) -> str | None:
     # _LOCATION's date holds no dash, so it is what follows the line's last dash: whitespace,
     # then at most 40 characters. Lines of text with a dash rarely end that way, and trying
     # every split of them costs _LOCATION far more than these tests.
-    after = line[max(line.rfind("-"), line.rfind("\u2013"), line.rfind("\u2014")) + 1:]
-    if after == line or not after[:1].isspace() or len(after.strip()) > 40:
+    last_dash = max(line.rfind("-"), line.rfind("\u2013"), line.rfind("\u2014"))
+    after = line[last_dash + 1:]
+    if last_dash < 0 or not after[:1].isspace() or len(after.strip()) > 40:
         return None
     match = _LOCATION.match(line)
     if not match:
