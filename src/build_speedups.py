@@ -40,6 +40,7 @@ MODES = ("auto", "require", "off")
 # The modules every story passes through (parsing, the rules, the two models' scoring), compiled
 # by mypyc in a regular wheel: 1.4-1.6x the stories per second (README, Throughput).
 MYPYC_MODULES = ("story", "features", "engine", "model", "wordmodel", "normalise", "patterns",
+                 "dates",
                  "checks/base", "checks/classifier", "checks/context", "checks/empty_field",
                  "checks/field_agreement", "checks/likely_word", "checks/mixed_script",
                  "checks/numbered_sequence", "checks/pattern", "checks/required_text",

@@ -228,3 +228,43 @@ def test_finding_stays_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         finding.line = 2
     assert dataclasses.replace(finding, line=3).line == 3 and finding.source == "rule"
+
+
+def test_make_finding_and_make_fix_build_what_the_constructors_build(linter):
+    """The checks build findings and fixes without calling the records' __init__ (speed); the
+    records must be the ones the constructors give, field for field and in field order."""
+    import dataclasses
+
+    from storylint.checks.base import make_finding, make_fix
+    from storylint.finding import Finding, Fix
+    from storylint.story import Story
+
+    story = Story("Headline\n\nThe story text is here.\n", "a.txt")
+    rule = next(r for r in linter.rules if r.name == "placeholder-text")
+    fix = make_fix(12, 16, "new", False, "replace it")
+    assert fix == Fix(12, 16, "new", False, "replace it")
+    assert list(vars(fix)) == [f.name for f in dataclasses.fields(Fix)]
+    assert make_fix(1, 2, "", True) == Fix(1, 2, "", True)
+    start = story.text.index("text")  # line 3, column 11
+    made = make_finding(rule, story, start, start + 4, {"match": "text", "codepoint": ""},
+                        fix=fix, score=0.5, source="model")
+    expected = Finding(code=rule.code, name=rule.name, severity=rule.severity,
+                       message="Placeholder left in the text: 'text'", path="a.txt", line=3,
+                       column=11, end_line=3, end_column=15, section="body", matched="text",
+                       fix=fix, score=0.5, source="model")
+    assert made == expected and vars(made) == vars(expected)
+    assert list(vars(made)) == [f.name for f in dataclasses.fields(Finding)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.line = 2
+
+
+@pytest.mark.parametrize("sections, kind, expected", [
+    (("all",), "boilerplate", True), (("all",), None, True), (("body", "shot"), "shot", True),
+    (("body", "shot"), "headline", False), (("body",), None, False)])
+def test_reads_tells_which_sections_a_rule_reads(linter, sections, kind, expected):
+    import dataclasses
+
+    from storylint.checks.base import reads
+
+    rule = dataclasses.replace(linter.rules[0], sections=sections)
+    assert reads(rule, kind) is expected

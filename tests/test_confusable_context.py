@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storylint.checks import OptionError, substitution
 from storylint.checks.context import (
@@ -197,3 +199,47 @@ def test_bad_entries_are_refused(entry, problem):
 ])
 def test_match_case(original, replacement, expected):
     assert match_case(original, replacement) == expected
+
+
+def _shipped_curated():
+    from storylint.config import Config
+    from storylint.engine import load_rules
+
+    rules, _ = load_rules(Config())
+    rule = next(r for r in rules if r.name == "confusable-word")
+    rule.check.validate()
+    return rule.check
+
+
+_CURATED = _shipped_curated()
+_SUSPECTS = sorted(_CURATED.raw)
+# the words any entry names (so clauses often hold a trigger), a few others, and punctuation
+_VOCABULARY = sorted({w for t in _CURATED.triggers.values() if t for w in t}) + [
+    "the", "a", "it", "said", "2024", "12", ",", ".", ";", "-", "(", "The", "Minister"]
+
+
+@given(st.sampled_from(_SUSPECTS),
+       st.lists(st.sampled_from(_VOCABULARY), max_size=8),
+       st.lists(st.sampled_from(_VOCABULARY), max_size=8))
+@settings(max_examples=4000, deadline=None)
+def test_trigger_words_never_hide_a_match(word, before, after):
+    """The curated rule skips a candidate whose clause has none of the words its entries need
+    (`_Substitution.triggers`); on any clause it must answer as it does without that test."""
+    line = " ".join(before + [word] + after)
+    start = len(" ".join(before)) + (1 if before else 0)
+    ctx = read_context(line, start, start + len(word))
+    with_test = _CURATED.match(word, line, ctx)
+    saved = dict(_CURATED.triggers)
+    try:
+        _CURATED.triggers.update(dict.fromkeys(saved))  # None: no trigger test for any word
+        without_test = _CURATED.match(word, line, ctx)
+    finally:
+        _CURATED.triggers.update(saved)
+    assert with_test == without_test
+
+
+def test_trigger_words_are_known_for_most_suspects():
+    """The test above would pass vacuously if no word had trigger words."""
+    known = [w for w, t in _CURATED.triggers.items() if t is not None]
+    assert len(known) > len(_CURATED.triggers) // 2
+    assert "is" in _CURATED.triggers["their"] and _CURATED.triggers["lighting"] is None

@@ -157,3 +157,13 @@ def test_compiled_line_reader_passes_errors_on():
         story_module.COMPILED_READ_LINES(["x", 3], *args, story_module._location_date_part)
     with pytest.raises(TypeError):
         story_module.COMPILED_READ_LINES(("x",), *args, story_module._location_date_part)
+
+
+def test_make_section_builds_the_named_tuple_its_constructor_builds():
+    """The parser builds sections with tuple.__new__ (speed): same record, same defaults."""
+    from storylint.story import Section, make_section
+
+    assert make_section("shot", 3, 5, 2) == Section("shot", 3, 5, 2)
+    assert type(make_section("date", 2, 2, None, "x")) is Section
+    assert make_section("date", 2, 2, None, "x").value == "x"
+    assert make_section("body", 1, 4)._asdict() == Section("body", 1, 4)._asdict()

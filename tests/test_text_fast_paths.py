@@ -138,3 +138,18 @@ def test_location_date_dash_test_keeps_real_location_lines():
     long_tail = "He said - and the talks, which began on Monday, would go on until June 2024"
     assert S._location_date_part(long_tail) is None is _plain_location_date_part(long_tail)
 
+
+
+@given(st.lists(st.sampled_from(["news", "said", "ewsp", "s", " ", "\n", "The", "sai", "dnews",
+                                 "\u2019", "é"]), max_size=30).map("".join),
+       st.lists(st.sampled_from(["news", "said", "ews", "dnew", "sn", "e", "\u2019s"]),
+                max_size=5).map(tuple),
+       st.integers(0, 80), st.integers(0, 80))
+@settings(max_examples=3000, deadline=None)
+def test_count_outside_counts_what_the_joined_rest_contains(text, words, start, length):
+    """`count_outside` searches the text around a line in place; it must count what searching
+    the text before and after the line, joined by a newline, counts."""
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    rest = text[:start] + "\n" + text[end:]
+    assert F.count_outside(text, words, start, end) == sum(w in rest for w in words)

@@ -18,14 +18,18 @@ static const char *kind_names[KINDS] = {
     "blank", "directive", "shot", "header", "date", "boilerplate", "location", "note", "text",
 };
 static PyObject *kind_objects[KINDS];
+static PyObject *match_name, *group_name, *strip_name;  /* method names, interned */
 
-/* The interned kind names; 0, or -1 with an exception set. */
+/* The interned kind and method names; 0, or -1 with an exception set. */
 int lines_init(void)
 {
     for (int kind = 0; kind < KINDS; kind++)
         if ((kind_objects[kind] = PyUnicode_InternFromString(kind_names[kind])) == NULL)
             return -1;
-    return 0;
+    match_name = PyUnicode_InternFromString("match");
+    group_name = PyUnicode_InternFromString("group");
+    strip_name = PyUnicode_InternFromString("strip");
+    return match_name && group_name && strip_name ? 0 : -1;
 }
 
 typedef struct {
@@ -35,13 +39,15 @@ typedef struct {
 /* pattern.match(line): a new reference (a match or None), NULL with an exception set. */
 static PyObject *match(PyObject *pattern, PyObject *line)
 {
-    return PyObject_CallMethod(pattern, "match", "O", line);
+    return PyObject_CallMethodOneArg(pattern, match_name, line);
 }
 
 /* match.group(index) passed through `convert` (NULL: as it is); a new reference or NULL. */
 static PyObject *group(PyObject *found, int index, PyObject *(*convert)(PyObject *))
 {
-    PyObject *text = PyObject_CallMethod(found, "group", "i", index);
+    PyObject *number = PyLong_FromLong(index);
+    PyObject *text = number ? PyObject_CallMethodOneArg(found, group_name, number) : NULL;
+    Py_XDECREF(number);
     if (text == NULL || convert == NULL)
         return text;
     PyObject *value = convert(text);
@@ -73,7 +79,7 @@ static Py_ssize_t count_alpha(PyObject *line)
     return count;
 }
 
-static PyObject *strip(PyObject *text) { return PyObject_CallMethod(text, "strip", NULL); }
+static PyObject *strip(PyObject *text) { return PyObject_CallMethodNoArgs(text, strip_name); }
 
 /* Try `pattern` on the line; on a match set *value (group `index` converted, or None for
  * index 0) and return 1; 0 when it does not match; -1 with an exception set. */

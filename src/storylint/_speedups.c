@@ -224,7 +224,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     word_seed = crc_update(0, (const unsigned char *)"w:", 2);
     char_seed = crc_update(0, (const unsigned char *)"c:", 2);
     pair_seed = crc_update(0, (const unsigned char *)"b:", 2);
-    if (lines_init() < 0)
+    if (lines_init() < 0 || wordmodel_init() < 0)
         return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (module != NULL && (PyModule_AddIntConstant(module, "FEATURE_VERSION", FEATURE_VERSION) ||

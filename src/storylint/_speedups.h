@@ -28,6 +28,7 @@ extern const char line_facts_doc[];
 
 /* _lines.c: the story parser's reading of each line. */
 int lines_init(void);
+int wordmodel_init(void);
 PyObject *read_lines(PyObject *module, PyObject *args);
 extern const char read_lines_doc[];
 

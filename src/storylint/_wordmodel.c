@@ -13,6 +13,40 @@
 
 #define WEIGHTS 11
 
+/* The side names as interned str, made once (wordmodel_init): looking a side up in the lift
+ * tables then hashes nothing. */
+enum { PRIOR = -1, LEFT, RIGHT, LEFT2, RIGHT2, SIDES };
+static const char *side_names[SIDES] = {"left", "right", "left2", "right2"};
+static PyObject *side_objects[SIDES];
+
+int wordmodel_init(void)
+{
+    for (int side = 0; side < SIDES; side++)
+        if ((side_objects[side] = PyUnicode_InternFromString(side_names[side])) == NULL)
+            return -1;
+    return 0;
+}
+
+/* `first`, the character `middle`, then `second` (NULL: nothing), as one new str: what
+ * f"{first} {second}" and "~" + last build, without parsing a format. */
+static PyObject *joined(PyObject *first, Py_UCS4 middle, PyObject *second)
+{
+    Py_ssize_t a = PyUnicode_GET_LENGTH(first), b = second ? PyUnicode_GET_LENGTH(second) : 0;
+    Py_UCS4 widest = Py_MAX(PyUnicode_MAX_CHAR_VALUE(first), middle);
+    if (second != NULL)
+        widest = Py_MAX(widest, PyUnicode_MAX_CHAR_VALUE(second));
+    PyObject *out = PyUnicode_New(a + 1 + b, widest);
+    if (out == NULL)
+        return NULL;
+    if (PyUnicode_CopyCharacters(out, 0, first, 0, a) < 0 ||
+        (second != NULL && PyUnicode_CopyCharacters(out, a + 1, second, 0, b) < 0)) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), a, middle);
+    return out;
+}
+
 /* The model's tables, unpacked from the state tuple Counts.compare builds. */
 typedef struct {
     PyObject *unigrams, *bigrams, *lifts, *classes;
@@ -60,11 +94,13 @@ static PyObject *coarse_class(PyObject *token)
 {
     if (PyUnicode_READ_CHAR(token, 0) == '<')
         return Py_NewRef(token);
-    PyObject *last = PyUnicode_Substring(token, PyUnicode_GET_LENGTH(token) - 1,
-                                         PyUnicode_GET_LENGTH(token));
-    PyObject *joined = last ? PyUnicode_FromFormat("~%U", last) : NULL;
-    Py_XDECREF(last);
-    return joined;
+    PyObject *tilde = PyUnicode_FromOrdinal('~');
+    if (tilde == NULL)
+        return NULL;
+    PyObject *out = joined(tilde, PyUnicode_READ_CHAR(token, PyUnicode_GET_LENGTH(token) - 1),
+                           NULL);
+    Py_DECREF(tilde);
+    return out;
 }
 
 /* lifts.get(class) or lifts.get(coarse_class, 1.0) for the neighbour `token` of a member
@@ -98,9 +134,9 @@ static int class_lift(const Model *m, PyObject *lifts, PyObject *token, double *
 
 /* The lift table of `member` next to it on `side`, borrowed; NULL (no error) when it has none
  * or it is empty. */
-static PyObject *member_lifts(const Model *m, const char *side, PyObject *member)
+static PyObject *member_lifts(const Model *m, int side, PyObject *member)
 {
-    PyObject *by_member = PyDict_GetItemString(m->lifts, side);
+    PyObject *by_member = PyDict_GetItemWithError(m->lifts, side_objects[side]);
     if (by_member == NULL || !PyDict_Check(by_member))
         return NULL;
     PyObject *lifts = PyDict_GetItemWithError(by_member, member);
@@ -110,9 +146,9 @@ static PyObject *member_lifts(const Model *m, const char *side, PyObject *member
 /* Counts.pair for the neighbour `neighbour` of `member` (left: "neighbour member"): the count
  * and whether it was counted; -1 with an exception set. */
 static int pair(const Model *m, PyObject *first, PyObject *second, PyObject *member,
-                PyObject *neighbour, const char *side, double *count, int *seen)
+                PyObject *neighbour, int side, double *count, int *seen)
 {
-    PyObject *key = PyUnicode_FromFormat("%U %U", first, second);
+    PyObject *key = joined(first, ' ', second);
     if (key == NULL)
         return -1;
     PyObject *counted;
@@ -140,9 +176,9 @@ static int pair(const Model *m, PyObject *first, PyObject *second, PyObject *mem
     return 0;
 }
 
-/* Counts._side: log prior of `cand` (side NULL), or log P(neighbour | cand) + const and
+/* Counts._side: log prior of `cand` (side PRIOR), or log P(neighbour | cand) + const and
  * whether the pair was counted; -1 with an exception set. */
-static int side_part(const Model *m, PyObject *cand, PyObject *neighbour, const char *side,
+static int side_part(const Model *m, PyObject *cand, PyObject *neighbour, int side,
                      double *part, int *seen)
 {
     double count;
@@ -151,11 +187,11 @@ static int side_part(const Model *m, PyObject *cand, PyObject *neighbour, const 
         return -1;
     double prior = log(count * m->scale);
     *seen = 0;
-    if (side == NULL) {
+    if (side == PRIOR) {
         *part = prior;
         return 0;
     }
-    int left = side[0] == 'l';
+    int left = side == LEFT;
     if (pair(m, left ? neighbour : cand, left ? cand : neighbour, cand, neighbour, side,
              &count, seen) < 0)
         return -1;
@@ -164,7 +200,7 @@ static int side_part(const Model *m, PyObject *cand, PyObject *neighbour, const 
 }
 
 /* Counts._far: log lift of the class of the token two places from `cand` (0: no evidence). */
-static int far_part(const Model *m, PyObject *cand, PyObject *token, const char *side,
+static int far_part(const Model *m, PyObject *cand, PyObject *token, int side,
                     double *part)
 {
     PyObject *lifts = member_lifts(m, side, cand);
@@ -219,13 +255,13 @@ static int candidate_parts(const Model *m, PyObject *cand, PyObject *const token
     int unused;
     p->left = p->right = p->far_left = p->far_right = 0.0;
     p->left_seen = p->right_seen = 0;
-    return side_part(m, cand, NULL, NULL, &p->prior, &unused) < 0 ||
-           (tokens[0] != Py_None && side_part(m, cand, tokens[0], "left", &p->left,
+    return side_part(m, cand, NULL, PRIOR, &p->prior, &unused) < 0 ||
+           (tokens[0] != Py_None && side_part(m, cand, tokens[0], LEFT, &p->left,
                                               &p->left_seen) < 0) ||
-           (tokens[1] != Py_None && side_part(m, cand, tokens[1], "right", &p->right,
+           (tokens[1] != Py_None && side_part(m, cand, tokens[1], RIGHT, &p->right,
                                               &p->right_seen) < 0) ||
-           (tokens[2] != Py_None && far_part(m, cand, tokens[2], "left2", &p->far_left) < 0) ||
-           (tokens[3] != Py_None && far_part(m, cand, tokens[3], "right2", &p->far_right) < 0)
+           (tokens[2] != Py_None && far_part(m, cand, tokens[2], LEFT2, &p->far_left) < 0) ||
+           (tokens[3] != Py_None && far_part(m, cand, tokens[3], RIGHT2, &p->far_right) < 0)
            ? -1 : 0;
 }
 

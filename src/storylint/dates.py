@@ -5,6 +5,8 @@ import datetime as _dt
 import functools
 import re
 
+from storylint.normalise import lower
+
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
     "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
@@ -33,9 +35,9 @@ def parse_date(text: str) -> _dt.date | None:
     return None
 
 
-def _build(match: re.Match) -> _dt.date | None:
+def _build(match: re.Match[str]) -> _dt.date | None:
     month_text = match.group("month")
-    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(lower(month_text))
     if month is None:
         return None
     try:

@@ -119,11 +119,12 @@ class Linter:
         findings = []
         for rule in self.checks:
             findings.extend(self._run(rule, story))
-        suppressions, problems = read_suppressions(story, self.keys,
-                                                   self.builtin.get("invalid-suppression"))
-        if suppressions.whole_file or suppressions.by_line:
-            findings = [f for f in findings if not suppressions.covers(f)]
-        findings += [p for p in problems if "invalid-suppression" in self.builtin]
+        if story.of_kind("directive"):  # most stories have none: no need to read them
+            suppressions, problems = read_suppressions(story, self.keys,
+                                                       self.builtin.get("invalid-suppression"))
+            if suppressions.whole_file or suppressions.by_line:
+                findings = [f for f in findings if not suppressions.covers(f)]
+            findings += [p for p in problems if "invalid-suppression" in self.builtin]
         return sorted(findings, key=Finding.sort_key)
 
     def check_file(self, path: str) -> FileReport:

@@ -319,9 +319,20 @@ class StoryContext:
         if len(content) != self.content_end:  # normalisation changed lengths: slice exactly
             text = self.story.text
             rest = normalise(text[:start]) + "\n" + normalise(text[end:self.content_end])
-        else:  # content words are letters only, so none can match across the joining newline
-            rest = content[:start] + "\n" + content[end:]
-        return sum(map(rest.__contains__, words))
+            return sum(map(rest.__contains__, words))
+        return count_outside(content, words, start, end)
+
+
+def count_outside(text: str, words: tuple[str, ...], start: int, end: int) -> int:
+    """How many of `words` occur in `text` before `start` or from `end` on: what
+    `sum(w in text[:start] + "\n" + text[end:] for w in words)` counts for words without a
+    newline, without copying the text (a word's first occurrence usually settles it)."""
+    count = 0
+    for word in words:
+        first = text.find(word)
+        if first >= 0 and (first + len(word) <= start or text.find(word, end) >= 0):
+            count += 1
+    return count
 
 
 def context_values(ctx: StoryContext, segment: Segment, text: LineText) -> tuple[float, ...]:

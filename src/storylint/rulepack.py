@@ -80,10 +80,6 @@ class Rule:
     line: int = 0
     check: Any = field(default=None, compare=False, repr=False)  # the kind's built check
 
-    def applies_to(self, section_kind: str | None) -> bool:
-        """True when the rule reads sections of this kind."""
-        return "all" in self.sections or section_kind in self.sections
-
 
 @dataclass(frozen=True)
 class RulePack:

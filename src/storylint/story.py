@@ -62,6 +62,16 @@ class Section(NamedTuple):
     value: str | None = None
 
 
+_new_tuple = tuple.__new__
+
+
+def make_section(kind: str, start_line: int, end_line: int, number: int | None = None,
+            value: str | None = None) -> Section:
+    """`Section(...)` without the named tuple's own `__new__`, which is a Python function even
+    in the compiled build (the parser makes a dozen or more per story)."""
+    return _new_tuple(Section, (kind, start_line, end_line, number, value))
+
+
 @dataclass(frozen=True)
 class StoryFormat:
     """Pack-supplied hints for the parser: the lines that make up the licensing boilerplate.
@@ -261,7 +271,7 @@ def _tail_sections(lines: list[str], kinds: list[str], start: int) -> list[Secti
         if kind in ("blank", "directive"):
             current = _close(sections, current)
             if kind == "directive":
-                sections.append(Section("directive", index + 1, index + 1))
+                sections.append(make_section("directive", index + 1, index + 1))
             continue
         part = "trailing"
         if kind == "boilerplate" or (previous == "boilerplate"
@@ -278,7 +288,7 @@ def _tail_sections(lines: list[str], kinds: list[str], start: int) -> list[Secti
 
 def _close(sections: list[Section], current: list) -> list:
     if current:
-        sections.append(Section(current[0], current[1], current[2]))
+        sections.append(make_section(current[0], current[1], current[2]))
     return []
 
 
@@ -302,12 +312,12 @@ class _Parser:
     def close(self) -> None:
         if self.open:
             kind, first, last, number = self.open
-            self.sections.append(Section(kind, first, last, number))
+            self.sections.append(make_section(kind, first, last, number))
             self.open = None
 
     def single(self, kind: str, index: int, value: str | None = None) -> None:
         self.close()
-        self.sections.append(Section(kind, index + 1, index + 1, value=value))
+        self.sections.append(make_section(kind, index + 1, index + 1, None, value))
 
     def step(self, index: int, kind: str, line: str) -> None:
         if kind == "blank":

@@ -25,6 +25,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from storylint.modelfile import ModelError, read_verified
 from storylint.speedups import compiled
@@ -101,9 +102,12 @@ _SLOTS = {(True, True): 2, (True, False): 3, (False, True): 3, (False, False): 4
 SIDES = ("left", "right", "left2", "right2")
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Why an alternative beats the written word: which neighbours, how many times likelier."""
+class Evidence(NamedTuple):
+    """Why an alternative beats the written word: which neighbours, how many times likelier.
+
+    A named tuple, not a dataclass: the rule keeps tens of thousands in its memo, and a tuple
+    of strings and numbers is one the garbage collector stops tracking (a dataclass instance
+    is tracked for good, and made every full collection slower)."""
 
     alternative: str
     log_ratio: float  # log of P(alternative | context) / P(written word | context)
@@ -115,6 +119,9 @@ class Evidence:
     def ratio(self) -> float:
         """How many times likelier the alternative is (capped for display)."""
         return math.exp(min(self.log_ratio, 50.0))
+
+
+_new_tuple = tuple.__new__
 
 
 def word_class(token: str) -> str:
@@ -192,7 +199,8 @@ class Counts:
                            self.floor)
         alternative, log_ratio, support = COMPILED_COMPARE(
             self._state, word, alternatives, left, right, far[0], far[1])
-        return Evidence(alternative, log_ratio, support, left, right)
+        # tuple.__new__: the named tuple's own __new__ is a Python function
+        return _new_tuple(Evidence, (alternative, log_ratio, support, left, right))
 
     def python_compare(self, word: str, alternatives, left: str | None, right: str | None,
                        far: tuple = (None, None)) -> Evidence:

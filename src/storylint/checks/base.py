@@ -18,12 +18,36 @@ def make_finding(rule, story: Story, start: int, end: int, params: dict,
     matched = story.text[start:end]
     if len(matched) > MAX_MATCHED_CHARS:
         matched = matched[:MAX_MATCHED_CHARS] + "\u2026"
-    return Finding(
-        code=rule.code, name=rule.name, severity=rule.severity,
-        message=fill(rule.message, params), path=story.path, line=line, column=column,
-        end_line=end_line, end_column=end_column, section=section.kind if section else None,
-        matched=matched, fix=fix, score=score, source=source,
-    )
+    finding = _new_object(Finding)
+    # What Finding.__init__ does, without calling it: that __init__ is a Python function with
+    # fourteen keyword arguments even in the compiled build (tests/test_checks.py compares the
+    # two records field by field).
+    finding.__dict__.update({
+        "code": rule.code, "name": rule.name, "severity": rule.severity,
+        "message": fill(rule.message, params), "path": story.path, "line": line,
+        "column": column, "end_line": end_line, "end_column": end_column,
+        "section": section.kind if section else None, "matched": matched, "fix": fix,
+        "score": score, "source": source})
+    return finding
+
+
+def make_fix(start: int, end: int, replacement: str, safe: bool, description: str = "") -> Fix:
+    """`Fix(...)`, built as `make_finding` builds a Finding (Fix.__init__ is a Python function
+    even in the compiled build)."""
+    fix = _new_object(Fix)
+    fix.__dict__.update({"start": start, "end": end, "replacement": replacement, "safe": safe,
+                         "description": description})
+    return fix
+
+
+_new_object = object.__new__
+
+
+def reads(rule, section_kind: str | None) -> bool:
+    """True when the rule reads sections of this kind. A function in a compiled module, not a
+    method of `Rule` (a Python class): checks ask this per line or per candidate word."""
+    sections = rule.sections
+    return "all" in sections or section_kind in sections
 
 
 def fill(template: str, params: dict) -> str:
@@ -47,4 +71,4 @@ def content_span(story: Story, line: int) -> tuple[int, int]:
 def in_sections(rule, story: Story, offset: int) -> bool:
     """True when the character at `offset` lies in a section the rule reads."""
     section = story.section_at(story.position(offset)[0])
-    return rule.applies_to(section.kind if section else None)
+    return reads(rule, section.kind if section else None)

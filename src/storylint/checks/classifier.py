@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding
-from storylint.finding import Fix
+from storylint.checks.base import make_finding, make_fix
 from storylint.schema import Field
 
 OPTIONS = {
@@ -172,7 +171,7 @@ class ClassifierCheck:
         start = story.line_starts[tail.first - 1] + len(start_line_text) - len(
             start_line_text.lstrip())
         end = story.line_starts[tail.last - 1] + len(story.lines[tail.last - 1])
-        fix = Fix(_previous_text_end(story, tail.first), end, "", tail.after_boilerplate,
+        fix = make_fix(_previous_text_end(story, tail.first), end, "", tail.after_boilerplate,
                   f"remove the appended text (lines {tail.first}-{tail.last})")
         excerpt = start_line_text.strip()
         if len(excerpt) > MAX_EXCERPT:

@@ -82,7 +82,7 @@ class Finder:
 
     def __init__(self, words: list[str]):
         self.words = tuple(words)
-        self.key = ("confusable-words", frozenset(words))  # stories cache scans under this
+        self.key = _finder_key(frozenset(words))  # stories cache scans under this
         self.longest = max(map(len, self.words), default=0)
         # Both built on first use. Plain attributes, not functools.cached_property: compiled
         # by mypyc, a cached_property is an ordinary property, recomputed on every access.
@@ -114,6 +114,19 @@ class Finder:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every RE2 match, as character offsets into `text`."""
         return list(char_spans(self.compiled, text))
+
+
+# Word set -> the one key every finder for those words uses. Two rules (or a rule and the one
+# it defers to, loaded twice) build equal finders; with one key object, looking a scan up in a
+# story's memo is an identity check, not a comparison of two sets of hundreds of words.
+_KEYS: dict[frozenset, tuple[str, frozenset]] = {}
+
+
+def _finder_key(words: frozenset) -> tuple[str, frozenset]:
+    key = _KEYS.get(words)
+    if key is None:
+        key = _KEYS[words] = ("confusable-words", words)
+    return key
 
 
 def _prefilter(words: tuple[str, ...]) -> bytes | None:
@@ -239,7 +252,7 @@ def _reach(story, rule) -> tuple[int, int]:
     key = ("reach", rule.sections)
     reach = story.memo.get(key)
     if reach is None:
-        kinds = rule.sections  # rule.applies_to, without a method call per section
+        kinds = rule.sections  # base.reads, without a call per section
         read = [s for s in story.sections if s.kind in kinds]
         last = read[-1].end_line - 1 if read else 0
         reach = story.memo[key] = (story.line_starts[read[0].start_line - 1],

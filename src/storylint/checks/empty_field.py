@@ -7,8 +7,7 @@ same line or on the next line (a link, an address) counts as filled.
 from __future__ import annotations
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding
-from storylint.finding import Fix
+from storylint.checks.base import make_finding, make_fix, reads
 from storylint.patterns import PatternError, char_spans, compile_regex, raw_search
 from storylint.schema import Field
 
@@ -56,7 +55,7 @@ class _EmptyField:
         """One finding per field label left without a value."""
         findings = []
         for section in story.sections:
-            if not rule.applies_to(section.kind):
+            if not reads(rule, section.kind):
                 continue
             for number in range(section.start_line, section.end_line + 1):
                 finding = self._check_line(story, rule, number)
@@ -77,7 +76,7 @@ class _EmptyField:
         start = story.line_starts[number - 1] + colon
         fix = None
         if template:
-            fix = Fix(start + 1, story.line_starts[number - 1] + len(text), " " + template,
+            fix = make_fix(start + 1, story.line_starts[number - 1] + len(text), " " + template,
                       True, f"restore {name}: {template}")
         return make_finding(rule, story, start, start + 1, {"field": name}, fix=fix)
 

@@ -7,7 +7,7 @@ is a mistake. Dates that cannot be read at all are reported too.
 from __future__ import annotations
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding
+from storylint.checks.base import make_finding, reads
 from storylint.dates import UNDATED, parse_date
 from storylint.schema import Field
 from storylint.story import SECTION_KINDS
@@ -51,10 +51,10 @@ class _FieldAgreement:
         """Compare each field date with the first reference date; report unreadable dates."""
         findings, reference = [], None
         for section in story.of_kind(self.reference_kind):
-            if rule.applies_to(section.kind):
+            if reads(rule, section.kind):
                 reference = reference or self._read(story, rule, section, findings)
         for section in story.of_kind(self.field_kind):
-            if not rule.applies_to(section.kind):
+            if not reads(rule, section.kind):
                 continue
             value = self._read(story, rule, section, findings)
             if value and reference and self._disagrees(value, reference):

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding
+from storylint.checks.base import make_finding, make_fix, reads
 from storylint.checks.context import (
     Finder,
     compile_finder,
@@ -24,7 +24,6 @@ from storylint.checks.context import (
     serve_from,
 )
 from storylint.checks.substitution import match_case
-from storylint.finding import Fix
 from storylint.schema import Field
 
 OPTIONS = {
@@ -211,7 +210,7 @@ class _LikelyWord:
         for index, hit in enumerate(self.hits(story, rule)):
             if index >= MAX_CANDIDATES:
                 break  # a real story has dozens; this bounds pathological input
-            if not rule.applies_to(hit.kind):
+            if not reads(rule, hit.kind):
                 continue
             ctx = hit.ctx
             if self._skip(hit.word, hit.text, ctx) or in_compound(hit.text, hit.column - 1,
@@ -252,7 +251,7 @@ class _LikelyWord:
     def _finding(self, story, rule, start, end, evidence):
         word = story.text[start:end]
         replacement = match_case(word, evidence.alternative)
-        fix = Fix(start, end, replacement, False, f"replace {word!r} with {replacement!r}")
+        fix = make_fix(start, end, replacement, False, f"replace {word!r} with {replacement!r}")
         params = {"word": word, "suggestion": replacement, "ratio": _times(evidence.ratio),
                   "context": _where(evidence)}
         return make_finding(rule, story, start, end, params, fix=fix,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
+from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding, reads
 from storylint.normalise import LOOKALIKES, non_ascii, script_of
 from storylint.schema import Field
 
@@ -66,4 +66,4 @@ class _MixedScript:
     @staticmethod
     def _in_sections(story, rule, offset: int) -> bool:
         section = story.section_at(story.position(offset)[0])
-        return rule.applies_to(section.kind if section else None)
+        return reads(rule, section.kind if section else None)

@@ -1,7 +1,7 @@
 """Kind `numbered-sequence`: numbered entries (shots) must run start, start+step, ... without gaps."""
 from __future__ import annotations
 
-from storylint.checks.base import make_finding
+from storylint.checks.base import make_finding, reads
 from storylint.schema import Field
 
 OPTIONS = {
@@ -25,7 +25,7 @@ class _NumberedSequence:
         """Report the first entry whose number breaks the sequence, with what was expected."""
         expected, previous = self.start, None
         for section in story.sections:
-            if section.number is None or not rule.applies_to(section.kind):
+            if section.number is None or not reads(rule, section.kind):
                 continue
             if section.number != expected:
                 return [self._finding(story, rule, section, expected, previous)]

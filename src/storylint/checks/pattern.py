@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding
+from storylint.checks.base import make_finding, reads
 from storylint.normalise import lower
 from storylint.patterns import PatternError, PresenceScan, compile_pattern
 from storylint.schema import Field
@@ -78,7 +78,7 @@ class _Pattern:
         findings, seen_sections = [], set()
         for start, end in spans:
             section = story.section_at(story.position(start)[0])
-            if not rule.applies_to(section.kind if section else None):
+            if not reads(rule, section.kind if section else None):
                 continue
             if self.once and section in seen_sections:
                 continue

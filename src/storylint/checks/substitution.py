@@ -9,9 +9,8 @@ Context is read within the suspect's clause (see `checks/context.py`).
 from __future__ import annotations
 
 from storylint.checks import OptionError
-from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding
+from storylint.checks.base import MAX_FINDINGS_PER_RULE, make_finding, make_fix, reads
 from storylint.checks.context import compile_finder, normalize, scan
-from storylint.finding import Fix
 from storylint.schema import Field
 
 _WORDS = Field("list", default=[], items=Field("str"))
@@ -70,6 +69,24 @@ class _Entry:
         self.phrases = [parse_phrase(p, keys + ("phrases", i)) for i, p in enumerate(entry["phrases"])]
         self.not_phrases = [parse_phrase(p, keys + ("unless-phrases", i))
                             for i, p in enumerate(entry["unless_phrases"])]
+
+    def triggers(self) -> frozenset[str] | None:
+        """Words one of which must be in the clause for this entry to fire, or None when the
+        entry could fire on some clause without any fixed word (a prefix, suffix or number
+        pattern, or a phrase of edges and wildcards only). A phrase needs a word of each of its
+        steps; the words of any one step with plain words only are enough to name."""
+        words: set[str] = set()
+        for matcher in (self.after, self.before):
+            if matcher.patterned:
+                return None
+            words |= matcher.exact
+        for phrase in self.phrases:
+            step = next((s for s in phrase.left + phrase.right
+                         if isinstance(s, _Matcher) and not s.patterned and not s.empty), None)
+            if step is None:
+                return None
+            words |= step.exact
+        return frozenset(words)
 
     def context(self, ctx) -> str | None:
         """The neighbouring words that make the suspect wrong, or None. The unless-rules,
@@ -191,6 +208,9 @@ class _Substitution:
     def __init__(self, table, finder):
         self.raw, self.finder = table, finder
         self.built: dict[str, list[_Entry]] = {}
+        # normalised word -> the words one of which a clause needs for any of its entries to
+        # fire (None: no such list); most candidates are written right and fail this test
+        self.triggers: dict[str, frozenset[str] | None] = {}
 
     def validate(self) -> None:
         """Compile every entry now (OptionError, located, for a bad phrase)."""
@@ -203,13 +223,14 @@ class _Substitution:
         if found is None:
             found = self.built[word] = [_Entry(entry, keys) for entry, keys in
                                         self.raw.get(word, ())]
+            self.triggers[word] = _any_triggers(found)
         return found
 
     def run(self, story, rule):
         """Report each suspect word whose neighbours show it is the wrong word."""
         findings = []
         for hit in scan(story, self.finder, rule):
-            if not rule.applies_to(hit.kind):
+            if not reads(rule, hit.kind):
                 continue
             found = self.match(hit.word, hit.text, hit.ctx)
             if found:
@@ -222,7 +243,12 @@ class _Substitution:
         """(entry, context words) when an entry flags `word` in this context, else None."""
         if word.isupper() and len(word) > 1 and line != line.upper():
             return None  # an acronym ("LED") in ordinary text
-        for entry in self.entries(normalize(word)):
+        normal = normalize(word)
+        entries = self.entries(normal)
+        needed = self.triggers[normal]
+        if needed is not None and needed.isdisjoint(ctx.back) and needed.isdisjoint(ctx.after):
+            return None  # no entry can fire without one of these words in the clause
+        for entry in entries:
             context = entry.context(ctx)
             if context:
                 return entry, context
@@ -231,9 +257,21 @@ class _Substitution:
     def _finding(self, story, rule, start, end, entry, context):
         word = story.text[start:end]
         replacement = match_case(word, entry.suggest)
-        fix = Fix(start, end, replacement, entry.safe, f"replace {word!r} with {replacement!r}")
+        fix = make_fix(start, end, replacement, entry.safe,
+                       f"replace {word!r} with {replacement!r}")
         params = {"word": word, "suggestion": replacement, "context": context}
         return make_finding(rule, story, start, end, params, fix=fix)
+
+
+def _any_triggers(entries: list[_Entry]) -> frozenset[str] | None:
+    """The words one of which a clause needs for any of `entries` to fire (None: unknown)."""
+    words: set[str] = set()
+    for entry in entries:
+        needed = entry.triggers()
+        if needed is None:
+            return None
+        words |= needed
+    return frozenset(words)
 
 
 def match_case(original: str, replacement: str) -> str:
