@@ -34,6 +34,7 @@ int lines_init(void)
 
 typedef struct {
     PyObject *directive, *shot, *header, *date_line, *location_date;
+    int known_shot;  /* `shot` is story._SHOT as read_shot reads it */
 } Patterns;
 
 /* pattern.match(line): a new reference (a match or None), NULL with an exception set. */
@@ -98,6 +99,56 @@ static int matched(PyObject *pattern, PyObject *line, int index,
     return *value == NULL ? -1 : 1;
 }
 
+/* The shot pattern this file reads without calling it, when `shot` is still exactly this
+ * (story._SHOT); any other pattern is called as it is. */
+static const char shot_source[] = "\\s*(\\d{1,3})\\s*[.)]\\s*(?=[^\\d\\s.,)])";
+
+/* Whether `pattern` (a compiled re pattern) has the source above; -1 with an exception set. */
+static int is_known_shot(PyObject *pattern)
+{
+    PyObject *source = PyObject_GetAttrString(pattern, "pattern");
+    if (source == NULL)
+        return -1;
+    int same = PyUnicode_Check(source) && PyUnicode_CompareWithASCIIString(source,
+                                                                           shot_source) == 0;
+    Py_DECREF(source);
+    return same;
+}
+
+/* story._SHOT.match(line) and int(match.group(1)), read directly: spaces, one to three decimal
+ * digits (a longer run cannot match), spaces, `.` or `)`, spaces, then a character that is not
+ * a digit, space, `.`, `,` or `)`. Every quantifier is settled by the next character, so no
+ * backtracking can find another match. 1 and *value set, 0 for no match, -1 with an
+ * exception set. */
+static int read_shot(PyObject *line, PyObject **value)
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(line), i = 0, digits, at;
+    while (i < size && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+        i++;
+    for (digits = i; digits < size && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, digits));)
+        digits++;
+    if (digits == i || digits - i > 3)
+        return 0;
+    for (at = digits; at < size && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at));)
+        at++;
+    if (at == size || (PyUnicode_READ(kind, data, at) != '.' &&
+                       PyUnicode_READ(kind, data, at) != ')'))
+        return 0;
+    for (at++; at < size && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at));)
+        at++;
+    if (at == size)
+        return 0;
+    Py_UCS4 next = PyUnicode_READ(kind, data, at);
+    if (Py_UNICODE_ISDECIMAL(next) || next == '.' || next == ',' || next == ')')
+        return 0;
+    PyObject *number = PyUnicode_Substring(line, i, digits);
+    *value = number ? PyLong_FromUnicodeObject(number, 10) : NULL;
+    Py_XDECREF(number);
+    return *value == NULL ? -1 : 1;
+}
+
 /* read_line's gates before the marker test; the kind, or -1 for "none of these", or -2 with
  * an exception set. */
 static int structural(const Patterns *p, PyObject *line, Py_UCS4 first, Py_ssize_t stripped,
@@ -107,7 +158,8 @@ static int structural(const Patterns *p, PyObject *line, Py_UCS4 first, Py_ssize
     if (first == '[' && (found = matched(p->directive, line, 0, NULL, value)) != 0)
         return found < 0 ? -2 : DIRECTIVE;
     if (Py_UNICODE_ISDIGIT(first) &&
-        (found = matched(p->shot, line, 1, PyNumber_Long, value)) != 0)
+        (found = p->known_shot ? read_shot(line, value)
+                               : matched(p->shot, line, 1, PyNumber_Long, value)) != 0)
         return found < 0 ? -2 : SHOT;
     if (stripped <= 12 && (found = matched(p->header, line, 0, NULL, value)) != 0)
         return found < 0 ? -2 : HEADER;
@@ -195,6 +247,8 @@ PyObject *read_lines(PyObject *Py_UNUSED(module), PyObject *args)
     Patterns p;
     if (!PyArg_ParseTuple(args, "O!OOOOOO:read_lines", &PyList_Type, &lines, &markers,
                           &p.directive, &p.shot, &p.header, &p.date_line, &p.location_date))
+        return NULL;
+    if ((p.known_shot = is_known_shot(p.shot)) < 0)
         return NULL;
     /* A copy: the patterns run Python code, which must not change the list being read. */
     PyObject *copy = PyList_GetSlice(lines, 0, PyList_GET_SIZE(lines));
