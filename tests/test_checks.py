@@ -268,3 +268,21 @@ def test_reads_tells_which_sections_a_rule_reads(linter, sections, kind, expecte
 
     rule = dataclasses.replace(linter.rules[0], sections=sections)
     assert reads(rule, kind) is expected
+
+
+def test_read_sections_are_the_sections_a_rule_reads(linter):
+    """The shared list of a rule's sections is what asking `reads` of each section gives."""
+    import dataclasses
+
+    from storylint.checks.base import read_sections, reads
+    from storylint.story import Story
+
+    story = Story("Head\n(1 May 2024)\n\n1. Wide\n\nBody text.\n\nClients are reminded\n",
+                  "a.txt")
+    for sections in [("all",), ("body", "shot"), ("boilerplate",), ("trailing",)]:
+        rule = dataclasses.replace(linter.rules[0], sections=sections)
+        expected = [s for s in story.sections if reads(rule, s.kind)]
+        assert read_sections(story, rule) == expected
+        assert read_sections(story, rule) is read_sections(story, rule)  # once per story
+    assert len(read_sections(story, dataclasses.replace(rule, sections=("all",)))) == \
+        len(story.sections)

@@ -43,6 +43,18 @@ def make_fix(start: int, end: int, replacement: str, safe: bool, description: st
 _new_object = object.__new__
 
 
+def read_sections(story: Story, rule) -> list:
+    """The story's sections the rule reads, in story order; worked out once per story for all
+    the rules that read the same kinds (kept in `story.memo`: callers must not change it)."""
+    key = ("sections", rule.sections)
+    found = story.memo.get(key)
+    if found is None:
+        kinds = rule.sections
+        found = story.memo[key] = list(story.sections) if "all" in kinds else [
+            s for s in story.sections if s.kind in kinds]
+    return found
+
+
 def reads(rule, section_kind: str | None) -> bool:
     """True when the rule reads sections of this kind. A function in a compiled module, not a
     method of `Rule` (a Python class): checks ask this per line or per candidate word."""

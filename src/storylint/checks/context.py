@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from storylint.checks.base import read_sections
 from storylint.normalise import lower
 from storylint.patterns import char_spans, compile_regex
 from storylint.speedups import compiled
@@ -252,8 +253,7 @@ def _reach(story, rule) -> tuple[int, int]:
     key = ("reach", rule.sections)
     reach = story.memo.get(key)
     if reach is None:
-        kinds = rule.sections  # base.reads, without a call per section
-        read = [s for s in story.sections if s.kind in kinds]
+        read = read_sections(story, rule)
         last = read[-1].end_line - 1 if read else 0
         reach = story.memo[key] = (story.line_starts[read[0].start_line - 1],
                                    story.line_starts[last] + len(story.lines[last])) \

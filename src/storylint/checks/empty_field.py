@@ -7,7 +7,7 @@ same line or on the next line (a link, an address) counts as filled.
 from __future__ import annotations
 
 from storylint.checks import OptionError
-from storylint.checks.base import make_finding, make_fix, reads
+from storylint.checks.base import make_finding, make_fix, read_sections
 from storylint.patterns import PatternError, char_spans, compile_regex, raw_search
 from storylint.schema import Field
 
@@ -54,9 +54,7 @@ class _EmptyField:
     def run(self, story, rule):
         """One finding per field label left without a value."""
         findings = []
-        for section in story.sections:
-            if not reads(rule, section.kind):
-                continue
+        for section in read_sections(story, rule):
             for number in range(section.start_line, section.end_line + 1):
                 finding = self._check_line(story, rule, number)
                 if finding is not None:

@@ -1,7 +1,7 @@
 """Kind `numbered-sequence`: numbered entries (shots) must run start, start+step, ... without gaps."""
 from __future__ import annotations
 
-from storylint.checks.base import make_finding, reads
+from storylint.checks.base import make_finding, read_sections
 from storylint.schema import Field
 
 OPTIONS = {
@@ -24,8 +24,8 @@ class _NumberedSequence:
     def run(self, story, rule):
         """Report the first entry whose number breaks the sequence, with what was expected."""
         expected, previous = self.start, None
-        for section in story.sections:
-            if section.number is None or not reads(rule, section.kind):
+        for section in read_sections(story, rule):
+            if section.number is None:
                 continue
             if section.number != expected:
                 return [self._finding(story, rule, section, expected, previous)]

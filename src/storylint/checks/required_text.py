@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from storylint.checks import OptionError
-from storylint.checks.base import content_span, make_finding, reads
+from storylint.checks.base import content_span, make_finding, read_sections
 from storylint.patterns import PatternError, PresenceScan, compile_pattern
 from storylint.schema import Field
 
@@ -39,7 +39,7 @@ class _RequiredText:
 
     def run(self, story, rule):
         """One finding per required item not found in the rule's sections."""
-        sections = [s for s in story.sections if reads(rule, s.kind)]
+        sections = read_sections(story, rule)
         text = "\n".join(story.section_text(s) for s in sections)
         missing = [name for (name, _), found in zip(self.items, self._found(text)) if not found]
         if not missing:
