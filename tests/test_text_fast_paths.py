@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +154,31 @@ def test_count_outside_counts_what_the_joined_rest_contains(text, words, start, 
     end = min(start + length, len(text))
     rest = text[:start] + "\n" + text[end:]
     assert F.count_outside(text, words, start, end) == sum(w in rest for w in words)
+
+
+_LOWER_INERT = __import__("storylint.normalise", fromlist=["x"]).COMPILED_LOWER_INERT
+
+
+@pytest.mark.skipif(_LOWER_INERT is None, reason="storylint._speedups was not built (no C "
+                    "compiler at install, or STORYLINT_SPEEDUPS=off): reader_lower's Python path "
+                    "is in use, and the test above covers it")
+@given(st.lists(st.sampled_from(list("aZ 0.'\nQ") + INERT_CHARS), max_size=80).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_compiled_lower_inert_equals_the_utf8_bytes_lowered(text):
+    """The compiled fast path gives what the bytes path gives for ASCII and inert characters,
+    in one- and two-byte strings alike."""
+    from storylint.normalise import inert_bitmap, utf8
+
+    assert _LOWER_INERT(text, inert_bitmap()) == utf8(text).lower().decode("utf-8")
+
+
+@pytest.mark.skipif(_LOWER_INERT is None, reason="storylint._speedups was not built")
+def test_compiled_lower_inert_declines_what_it_cannot_lower():
+    from storylint.normalise import inert_bitmap
+
+    bitmap = inert_bitmap()
+    for text in ("Caf\u00c9", "x\u200by", "\u0410pple", "ok \U0001F600", "\ud800 lone"):
+        assert _LOWER_INERT(text, bitmap) is None, text  # the general path takes these
+    assert _LOWER_INERT("A\u2019B \u00a3", bitmap) == "a\u2019b \u00a3"
+    with pytest.raises(ValueError):
+        _LOWER_INERT("x\u2019", bitmap[:-1])

@@ -209,6 +209,7 @@ static PyMethodDef methods[] = {
     {"compare_counts", compare_counts, METH_VARARGS, compare_counts_doc},
     {"line_facts", line_facts, METH_VARARGS, line_facts_doc},
     {"read_lines", read_lines, METH_VARARGS, read_lines_doc},
+    {"lower_inert", lower_inert, METH_VARARGS, lower_inert_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -230,7 +231,9 @@ PyMODINIT_FUNC PyInit__speedups(void)
     if (module != NULL && (PyModule_AddIntConstant(module, "FEATURE_VERSION", FEATURE_VERSION) ||
                            PyModule_AddIntConstant(module, "TEXTSCAN_VERSION", TEXTSCAN_VERSION) ||
                            PyModule_AddIntConstant(module, "WORDMODEL_VERSION", WORDMODEL_VERSION) ||
-                           PyModule_AddIntConstant(module, "STORY_VERSION", STORY_VERSION))) {
+                           PyModule_AddIntConstant(module, "STORY_VERSION", STORY_VERSION) ||
+                           PyModule_AddIntConstant(module, "NORMALISE_VERSION",
+                                                   NORMALISE_VERSION))) {
         Py_DECREF(module);
         return NULL;
     }

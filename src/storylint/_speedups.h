@@ -23,6 +23,13 @@ extern const char compare_counts_doc[];
 PyObject *line_facts(PyObject *module, PyObject *args);
 extern const char line_facts_doc[];
 
+/* Bumped whenever lower_inert changes what it returns (storylint.normalise reads it). */
+#define NORMALISE_VERSION 1
+
+/* _normalise.c: reader_lower's fast path for text of ASCII and inert characters. */
+PyObject *lower_inert(PyObject *module, PyObject *args);
+extern const char lower_inert_doc[];
+
 /* Bumped whenever read_lines changes what it returns (storylint.story reads it). */
 #define STORY_VERSION 1
 

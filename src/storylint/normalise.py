@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
+from storylint.speedups import compiled
+
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
                               "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                               "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"))
@@ -103,12 +105,35 @@ def _non_ascii_of(data: bytes) -> str:
     return data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
+NORMALISE_VERSION = 1  # of lower_inert's results; _speedups.h holds the same number
+# The compiled fast path of `reader_lower` (storylint._speedups), else None.
+COMPILED_LOWER_INERT = compiled("lower_inert", "NORMALISE_VERSION", NORMALISE_VERSION)
+_inert_bitmap: list[bytes] = []  # one bit per BMP character: is_inert; built on first use
+
+
+def inert_bitmap() -> bytes:
+    """`is_inert` for every character of the Basic Multilingual Plane, one bit each (only the
+    inert blocks can have a bit set), for the compiled `lower_inert`."""
+    if not _inert_bitmap:
+        bits = bytearray(0x10000 // 8)
+        for low, high in _INERT_BLOCKS:
+            for code in range(low, high):
+                if is_inert(chr(code)):
+                    bits[code >> 3] |= 1 << (code & 7)
+        _inert_bitmap.append(bytes(bits))
+    return _inert_bitmap[0]
+
+
 def reader_lower(text: str) -> str:
     """`skeleton(text).lower()`, the form word features read; text whose non-ASCII
     characters are all inert (most news: dashes, curly quotes, £) is lower-cased as UTF-8
-    bytes, several times faster than Unicode case mapping and the skeleton's scans."""
+    bytes (or by `lower_inert`, compiled, in one pass), several times faster than Unicode case
+    mapping and the skeleton's scans."""
     if text.isascii():
         return text.lower()  # ASCII: mypyc's str.lower gives the same
+    if COMPILED_LOWER_INERT is not None:
+        lowered = COMPILED_LOWER_INERT(text, inert_bitmap())
+        return lowered if lowered is not None else lower(skeleton(text))
     data = utf8(text)
     if all(map(is_inert, set(_non_ascii_of(data)))):
         return data.lower().decode("utf-8", "surrogatepass")  # bytes.lower: A-Z only
