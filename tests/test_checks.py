@@ -286,3 +286,17 @@ def test_read_sections_are_the_sections_a_rule_reads(linter):
         assert read_sections(story, rule) is read_sections(story, rule)  # once per story
     assert len(read_sections(story, dataclasses.replace(rule, sections=("all",)))) == \
         len(story.sections)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("22 April 2024", (2024, 4, 22)), ("22nd Apr. 2024", (2024, 4, 22)),
+    ("April 22, 2024", (2024, 4, 22)), ("Sept 3 1999", (1999, 9, 3)),
+    ("2024-04-22", (2024, 4, 22)), ("22\u00a0APRIL  2024.", (2024, 4, 22)),
+    ("30 February 2024", None), ("22 Octember 2024", None), ("2024-13-01", None),
+    ("Date unknown", None)])
+def test_parse_date_reads_the_three_forms(text, expected):
+    import datetime
+
+    from storylint.dates import parse_date
+
+    assert parse_date(text) == (datetime.date(*expected) if expected else None)

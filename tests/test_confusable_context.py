@@ -224,22 +224,35 @@ _VOCABULARY = sorted({w for t in _CURATED.triggers.values() if t for w in t}) + 
 @settings(max_examples=4000, deadline=None)
 def test_trigger_words_never_hide_a_match(word, before, after):
     """The curated rule skips a candidate whose clause has none of the words its entries need
-    (`_Substitution.triggers`); on any clause it must answer as it does without that test."""
+    (`_Substitution.triggers`), and a phrase whose nearest fixed words are not there
+    (`_Phrase.fixed`); on any clause it must answer as it does without those tests."""
     line = " ".join(before + [word] + after)
     start = len(" ".join(before)) + (1 if before else 0)
     ctx = read_context(line, start, start + len(word))
     with_test = _CURATED.match(word, line, ctx)
     saved = dict(_CURATED.triggers)
+    phrases = [p for entries in _CURATED.built.values() for e in entries
+               for p in e.phrases + e.not_phrases]
+    fixed = [p.fixed for p in phrases]
     try:
         _CURATED.triggers.update(dict.fromkeys(saved))  # None: no trigger test for any word
+        for phrase in phrases:
+            phrase.fixed = []
         without_test = _CURATED.match(word, line, ctx)
     finally:
         _CURATED.triggers.update(saved)
+        for phrase, steps in zip(phrases, fixed):
+            phrase.fixed = steps
     assert with_test == without_test
 
 
 def test_trigger_words_are_known_for_most_suspects():
-    """The test above would pass vacuously if no word had trigger words."""
+    """The test above would pass vacuously if no word had trigger words or fixed steps."""
     known = [w for w, t in _CURATED.triggers.items() if t is not None]
     assert len(known) > len(_CURATED.triggers) // 2
     assert "is" in _CURATED.triggers["their"] and _CURATED.triggers["lighting"] is None
+    phrases = [p for entries in _CURATED.built.values() for e in entries for p in e.phrases]
+    assert sum(bool(p.fixed) for p in phrases) > len(phrases) // 2
+    reign = substitution.parse_phrase("take|took ~ _ of", ("k",))
+    assert [(left, index, sorted(m.exact)) for left, index, m in reign.fixed] == [
+        (True, 1, ["take", "took"]), (False, 0, ["of"])]

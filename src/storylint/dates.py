@@ -36,11 +36,11 @@ def parse_date(text: str) -> _dt.date | None:
 
 
 def _build(match: re.Match[str]) -> _dt.date | None:
-    month_text = match.group("month")
+    day, month_text, year = match.group("day", "month", "year")
     month = int(month_text) if month_text.isdigit() else MONTHS.get(lower(month_text))
     if month is None:
         return None
     try:
-        return _dt.date(int(match.group("year")), month, int(match.group("day")))
+        return _dt.date(int(year), month, int(day))
     except ValueError:
         return None

@@ -214,7 +214,8 @@ def _replace_specials(low: str) -> tuple[str, tuple[float, ...]]:
         low, counts["link"] = _URL.subn(_url_words, low)
     if "#" in low:
         low, counts["hashtag"] = _HASHTAG.subn(" zzhashtag ", low)
-    if any(symbol in low for symbol in _CURRENCY):
+    # an ASCII line can hold only the first of the currency symbols
+    if "$" in low if low.isascii() else any(symbol in low for symbol in _CURRENCY):
         low, counts["price"] = _PRICE.subn(" zzprice ", low)
     if _digit_count(low) >= 7:
         low, counts["phone"] = _PHONE.subn(_phone_words, low)

@@ -167,10 +167,18 @@ class _Phrase:
 
     def __init__(self, text: str, left: list, right: list):
         self.text, self.left, self.right = text, left, right
+        # (left side?, word index, matcher) of the word steps nearest the suspect that sit at
+        # a fixed distance from it (no `..` or `...` before them): `_walk` would test each
+        # of these words first, so a clause failing one is turned away without walking
+        self.fixed = _fixed_steps(True, left) + _fixed_steps(False, right)
 
     def match(self, ctx) -> str | None:
         """The context words the pattern matched, or None. A sentence start (`^.`) needs the
         suspect capitalised: "higher in the U.K. than elsewhere" does not start a sentence."""
+        for on_left, index, matcher in self.fixed:
+            words = ctx.back if on_left else ctx.after
+            if index >= len(words) or words[index] not in matcher:
+                return None
         if self.left[-1:] == ["^."] and not ctx.capital:
             return None
         left = _walk(self.left, ctx.back, ctx.opened)
@@ -181,6 +189,17 @@ class _Phrase:
             return None
         edges = [_EDGE_NAMES[s] for s in (self.left[-1:] + self.right[-1:]) if s in EDGES]
         return " ".join(left[::-1] + right) or " and ".join(edges)
+
+
+def _fixed_steps(on_left: bool, steps: list) -> list[tuple[bool, int, _Matcher]]:
+    """The word steps before the first step of no fixed width, with their word index."""
+    fixed = []
+    for index, step in enumerate(steps):
+        if isinstance(step, _Matcher):
+            fixed.append((on_left, index, step))
+        elif step != "~":  # `..`, `...` or a clause edge
+            break
+    return fixed
 
 
 def _walk(steps: list, words: tuple, edge: str | None) -> list[str] | None:
