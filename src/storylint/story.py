@@ -66,7 +66,7 @@ _new_tuple = tuple.__new__
 
 
 def make_section(kind: str, start_line: int, end_line: int, number: int | None = None,
-            value: str | None = None) -> Section:
+                 value: str | None = None) -> Section:
     """`Section(...)` without the named tuple's own `__new__`, which is a Python function even
     in the compiled build (the parser makes a dozen or more per story)."""
     return _new_tuple(Section, (kind, start_line, end_line, number, value))

@@ -1,4 +1,5 @@
-"""Helpers every check kind shares: turning offsets into Findings and filling message templates."""
+"""Helpers every check kind shares: turning offsets into Findings, the sections a rule reads, and
+filling message templates."""
 from __future__ import annotations
 
 from storylint.finding import Finding, Fix
@@ -6,6 +7,7 @@ from storylint.story import Story
 
 MAX_MATCHED_CHARS = 200
 MAX_FINDINGS_PER_RULE = 100  # per file: a flood of one finding helps nobody
+_new_object = object.__new__  # records built without their Python-level __init__ (see below)
 
 
 def make_finding(rule, story: Story, start: int, end: int, params: dict,
@@ -39,8 +41,6 @@ def make_fix(start: int, end: int, replacement: str, safe: bool, description: st
                          "description": description})
     return fix
 
-
-_new_object = object.__new__
 
 
 def read_sections(story: Story, rule) -> list:
