@@ -27,23 +27,20 @@ int wordmodel_init(void)
     return 0;
 }
 
-/* `first`, the character `middle`, then `second` (NULL: nothing), as one new str: what
- * f"{first} {second}" and "~" + last build, without parsing a format. */
-static PyObject *joined(PyObject *first, Py_UCS4 middle, PyObject *second)
+/* f"{first} {second}" as one new str, without parsing a format. */
+static PyObject *joined(PyObject *first, PyObject *second)
 {
-    Py_ssize_t a = PyUnicode_GET_LENGTH(first), b = second ? PyUnicode_GET_LENGTH(second) : 0;
-    Py_UCS4 widest = Py_MAX(PyUnicode_MAX_CHAR_VALUE(first), middle);
-    if (second != NULL)
-        widest = Py_MAX(widest, PyUnicode_MAX_CHAR_VALUE(second));
-    PyObject *out = PyUnicode_New(a + 1 + b, widest);
+    Py_ssize_t a = PyUnicode_GET_LENGTH(first), b = PyUnicode_GET_LENGTH(second);
+    PyObject *out = PyUnicode_New(a + 1 + b, Py_MAX(PyUnicode_MAX_CHAR_VALUE(first),
+                                                    PyUnicode_MAX_CHAR_VALUE(second)));
     if (out == NULL)
         return NULL;
     if (PyUnicode_CopyCharacters(out, 0, first, 0, a) < 0 ||
-        (second != NULL && PyUnicode_CopyCharacters(out, a + 1, second, 0, b) < 0)) {
+        PyUnicode_CopyCharacters(out, a + 1, second, 0, b) < 0) {
         Py_DECREF(out);
         return NULL;
     }
-    PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), a, middle);
+    PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), a, ' ');
     return out;
 }
 
@@ -94,12 +91,12 @@ static PyObject *coarse_class(PyObject *token)
 {
     if (PyUnicode_READ_CHAR(token, 0) == '<')
         return Py_NewRef(token);
-    PyObject *tilde = PyUnicode_FromOrdinal('~');
-    if (tilde == NULL)
-        return NULL;
-    PyObject *out = joined(tilde, PyUnicode_READ_CHAR(token, PyUnicode_GET_LENGTH(token) - 1),
-                           NULL);
-    Py_DECREF(tilde);
+    Py_UCS4 last = PyUnicode_READ_CHAR(token, PyUnicode_GET_LENGTH(token) - 1);
+    PyObject *out = PyUnicode_New(2, Py_MAX(last, '~'));  /* "~" + last */
+    if (out != NULL) {
+        PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), 0, '~');
+        PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), 1, last);
+    }
     return out;
 }
 
@@ -148,7 +145,7 @@ static PyObject *member_lifts(const Model *m, int side, PyObject *member)
 static int pair(const Model *m, PyObject *first, PyObject *second, PyObject *member,
                 PyObject *neighbour, int side, double *count, int *seen)
 {
-    PyObject *key = joined(first, ' ', second);
+    PyObject *key = joined(first, second);
     if (key == NULL)
         return -1;
     PyObject *counted;
