@@ -18,6 +18,7 @@ from storylint.checks.context import (
     compile_finder,
     find_words,
     python_find_words,
+    read_clause,
     read_context,
 )
 from storylint.engine import rule_index
@@ -136,12 +137,12 @@ def test_contexts_of_every_fixture_hit_do_not_depend_on_the_build(all_rules, mon
     for path in sorted(FIXTURES.rglob("*.txt")):
         for line in path.read_bytes().decode("utf-8", "replace").splitlines():
             cases += [(line, start, end) for start, end in find_words(finder, line)]
-    read_context.cache_clear()
+    read_clause.cache_clear()
     compiled = [read_context(*case) for case in cases]
     monkeypatch.setattr(context, "COMPILED_CLAUSE_WORDS", None)
-    read_context.cache_clear()
+    read_clause.cache_clear()
     python = [read_context(*case) for case in cases]
-    read_context.cache_clear()
+    read_clause.cache_clear()
     assert len(cases) > 100 and compiled == python
 
 

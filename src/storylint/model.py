@@ -35,6 +35,7 @@ _CACHE_LIMIT = 200_000  # words: a news vocabulary levels off far below this
 # stories: 200,000 of them would hold ~250 MB per worker process before a clear. Lines that
 # repeat (boilerplate, stock shot lines) are back in the cache right after a clear.
 _TEXT_CACHE_LIMIT = 10_000
+_new_tuple = tuple.__new__
 
 
 # The C `hashed_sum` (storylint._speedups) if it was built for these features, else None: the
@@ -200,7 +201,10 @@ class LinearModel:
         self.intercept = float(manifest.data["intercept"])
         self.threshold = float(manifest.data["threshold"])
         self._words: dict[str, float] = {}
-        self._texts: dict[str, tuple[F.LineText, float]] = {}
+        # text -> (LineText's fields, hashed part) as plain tuples: the garbage collector stops
+        # tracking those, but never a named tuple, so 10,000 cached LineTexts were traversed by
+        # every full collection
+        self._texts: dict[str, tuple[tuple, float]] = {}
         self._boilerplate: dict[str, float] = {}
 
     def text_part(self, text: str) -> tuple[F.LineText, float]:
@@ -208,11 +212,12 @@ class LinearModel:
         cached = self._texts.get(text)
         if cached is None:
             analysed = F.analyse_text(text)
-            cached = (analysed, self._hashed_sum(analysed.words) * analysed.scale)
+            hashed = self._hashed_sum(analysed.words) * analysed.scale
             if len(self._texts) > _TEXT_CACHE_LIMIT:
                 self._texts.clear()
-            self._texts[text] = cached
-        return cached
+            self._texts[text] = (_new_tuple(tuple, analysed), hashed)
+            return analysed, hashed
+        return _new_tuple(F.LineText, cached[0]), cached[1]
 
     def _hashed_sum(self, words: tuple[str, ...]) -> float:
         """Sum of the weights of the words' hashed columns (compiled when available)."""

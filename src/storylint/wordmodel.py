@@ -105,9 +105,9 @@ SIDES = ("left", "right", "left2", "right2")
 class Evidence(NamedTuple):
     """Why an alternative beats the written word: which neighbours, how many times likelier.
 
-    A named tuple, not a dataclass: the rule keeps tens of thousands in its memo, and a tuple
-    of strings and numbers is one the garbage collector stops tracking (a dataclass instance
-    is tracked for good, and made every full collection slower)."""
+    A named tuple, not a dataclass: one is built per candidate word. The collector never stops
+    tracking a named tuple (only a plain one), so the rule's memo keeps the plain tuple of
+    these fields: tens of thousands of tracked entries slowed every full collection."""
 
     alternative: str
     log_ratio: float  # log of P(alternative | context) / P(written word | context)

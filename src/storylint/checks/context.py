@@ -265,13 +265,21 @@ def _joined(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-@lru_cache(maxsize=4096)
 def read_context(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> Context:
     """The clause around line[start:end]: its words and the punctuation that bounds it.
 
-    Memoised (a pure function of its arguments): both confusable-word rules read the context
-    of the words they share, and a line's hash is computed once per string. Words are read
-    outwards from the hit and only up to the clause's edge."""
+    Memoised (a pure function of its arguments, see `read_clause`): both confusable-word rules
+    read the context of the words they share, and a line's hash is computed once per string."""
+    # tuple.__new__: the named tuple's own __new__ is a Python function (~3x slower)
+    return _new_tuple(Context, read_clause(line, start, end, limit))
+
+
+@lru_cache(maxsize=4096)
+def read_clause(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> tuple:
+    """`read_context`'s fields as a plain tuple, memoised. Plain, because the garbage collector
+    stops tracking a plain tuple of strings and tuples, but never a named tuple: 4,096 cached
+    named tuples were traversed by every full collection. Words are read outwards from the hit
+    and only up to the clause's edge."""
     left_from = max(0, start - limit)
     cut = left_from > 0 and line[left_from].isalnum() and line[left_from - 1].isalnum()
     right_to = min(len(line), end + limit)
@@ -288,8 +296,7 @@ def read_context(line: str, start: int, end: int, limit: int = WINDOW_CHARS) -> 
         opened = "^"
     if closed is None and right_to == len(line):
         closed = "$"
-    # tuple.__new__: the named tuple's own __new__ is a Python function (~3x slower)
-    return _new_tuple(Context, (back[::-1], after, opened, closed, line[start].isupper(), back))
+    return (back[::-1], after, opened, closed, line[start].isupper(), back)
 
 
 # Tokenising is `_TOKEN.findall` chunk by chunk (no token spans whitespace, so the tokens are the

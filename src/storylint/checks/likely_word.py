@@ -26,6 +26,8 @@ from storylint.checks.context import (
 from storylint.checks.substitution import match_case
 from storylint.schema import Field
 
+_new_tuple = tuple.__new__
+
 OPTIONS = {
     "sets": Field("list", required=True, min_items=1, items=Field(
         "list", items=Field("str"), min_items=2), doc="confusion sets: words each of which can "
@@ -123,7 +125,11 @@ class _LikelyWord:
         self.skip_capitalized, self.limit = opts["skip_capitalized"], opts["max_per_file"]
         self.model: Any = None  # the ModelFiles, read by `prepare`
         self.thresholds: dict[str, float] = {}
-        self.memo: dict[tuple, object] = {}  # (word, left, right) -> Evidence; contexts repeat
+        # (word, left, right, far) -> Evidence's fields as a plain tuple; contexts repeat. Plain,
+        # because the garbage collector stops tracking a plain tuple of strings and numbers but
+        # never a named tuple: 50,000 Evidence entries were traversed by every full collection.
+        self.memo: dict[tuple, tuple] = {}
+        self.evidence: Any = None  # storylint.wordmodel.Evidence, imported by `prepare`
 
     def share_scan(self, curated) -> None:
         """Leave the words `curated` (a `substitution` check) flags to it, and share one scan of
@@ -142,7 +148,7 @@ class _LikelyWord:
         """Find the model, verify its checksum and that it covers every set (ModelError if not).
         `folder`: a model folder to use instead of the bundled one (the train-half check)."""
         from storylint.resources import data_dir
-        from storylint.wordmodel import ModelError, read_model
+        from storylint.wordmodel import Evidence, ModelError, read_model
 
         if self.model is not None and folder is None:
             return
@@ -162,7 +168,7 @@ class _LikelyWord:
                            for key in known}  # per set; per direction where tuned (`its>it's`)
         self.thresholds.update({key: max(self.min_ratio, float(value))
                                 for key, value in chosen.items() if ">" in key})
-        self.model = model
+        self.model, self.evidence = model, Evidence
         self.memo.clear()
 
     def run(self, story, rule):
@@ -197,11 +203,14 @@ class _LikelyWord:
                 counts = self.model.counts()
             far = far_tokens(hit[6])
             key = (hit[2], hit[4], hit[5], far)
-            evidence = self.memo.get(key)
-            if evidence is None:
+            fields = self.memo.get(key)
+            if fields is None:
                 if len(self.memo) >= MEMO_SIZE:
                     self.memo.clear()
-                evidence = self.memo[key] = counts.compare(hit[2], hit[3], hit[4], hit[5], far)
+                evidence = counts.compare(hit[2], hit[3], hit[4], hit[5], far)
+                self.memo[key] = _new_tuple(tuple, evidence)
+            else:
+                evidence = _new_tuple(self.evidence, fields)
             yield hit, evidence
 
     def candidates(self, story, rule):
