@@ -69,12 +69,14 @@ def _chunks(paths: Iterator[str], size: int) -> Iterator[list[str]]:
 
 
 def _check_here(paths, linter, progress):
-    for path in paths:
+    from storylint.engine import BATCH_SIZE
+
+    for chunk in _chunks(paths, BATCH_SIZE):
         before = linter.internal_errors
-        report = linter.check_file(path)
+        reports = linter.check_files(chunk)
         if progress:
-            progress(1)
-        yield [report], linter.internal_errors - before
+            progress(len(chunk))
+        yield reports, linter.internal_errors - before
 
 
 def _check_in_pool(chunks, linter, jobs, progress):
@@ -150,5 +152,5 @@ def _check_chunk(paths: list[str]):
     """Check some files in a worker; return their reports and the internal errors they caused."""
     linter = _WORKER_LINTER
     before = linter.internal_errors
-    reports = [linter.check_file(path) for path in paths]
+    reports = linter.check_files(paths)
     return reports, linter.internal_errors - before

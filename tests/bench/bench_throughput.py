@@ -5,8 +5,11 @@ Usage: python tests/bench/bench_throughput.py [--stories 10000] [--repeat 3] [--
 Builds scripts from real news (BBC, AG News, Lee in ../shared/data) with `training/scripts.py`,
 then times, in one process on one core and in the same run: (a) parse only (`Story(...)`),
 (b) every enabled rule, (c) every enabled rule except the confusable-word ones, (d) parsing and
-the two confusable-word rules only, (e) every enabled rule except the promo-tail classifier.
-Each mode runs `--repeat` times in interleaved order, each time with a freshly built linter
+the two confusable-word rules only, (e) every enabled rule except the promo-tail classifier,
+and (f) every enabled rule, story by story. (b)-(e) check the scripts the way `storylint check`
+and `storylint report` do: `Linter.check_texts`, BATCH_SIZE stories at a time, rule by rule;
+(f) calls `Linter.check_text` once per story, the way a program checking one story at a time
+does. Each mode runs `--repeat` times in interleaved order, each time with a freshly built linter
 warmed up on other scripts (so memoised model scores from an earlier pass over the same scripts
 never flatter a figure); the best and the median CPU time are
 reported as stories per second per core (on a shared machine the best run is the least
@@ -22,7 +25,7 @@ import sys
 import time
 
 from storylint.config import Config
-from storylint.engine import Linter, load_rules, select_rules
+from storylint.engine import BATCH_SIZE, Linter, load_rules, select_rules
 from storylint.story import Story
 from storylint.training.corpora import ag_news, bbc_news, default_data_dir, lee_news
 from storylint.training.scripts import make_script
@@ -62,6 +65,23 @@ def time_mode(run, texts: list[str]) -> float:
     return time.process_time() - start
 
 
+def time_pass(linter: Linter | None, texts: list[str], one_by_one: bool = False) -> float:
+    """CPU seconds to parse the texts (no linter), or to check them with `check_text` one by
+    one, or in batches the way `check` and `report` do (`time_batches`)."""
+    if linter is None:
+        return time_mode(Story, texts)
+    return time_mode(linter.check_text, texts) if one_by_one else time_batches(linter, texts)
+
+
+def time_batches(linter: Linter, texts: list[str]) -> float:
+    """`time_mode` for `linter.check_texts`, BATCH_SIZE stories at a time."""
+    items = [(text, "<story>", "utf-8") for text in texts]
+    start = time.process_time()
+    for first in range(0, len(items), BATCH_SIZE):
+        linter.check_texts(items[first:first + BATCH_SIZE])
+    return time.process_time() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time each mode and print stories/s plus the ratio to parse-only."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -72,18 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     texts = build_corpus(args.stories, args.seed)
     warm = build_corpus(200, args.seed + 1)
     modes = {
-        "parse only (rules off)": lambda: Story,
-        "all rules": lambda: make_linter().check_text,
-        "all rules except confusables": lambda: make_linter(CONFUSABLE_RULES).check_text,
-        "all rules except classifier": lambda: make_linter(CLASSIFIER_RULES).check_text,
-        "parse + confusables only": lambda: make_linter(only=CONFUSABLE_RULES).check_text,
+        "parse only (rules off)": lambda: None,
+        "all rules": make_linter,
+        "all rules except confusables": lambda: make_linter(CONFUSABLE_RULES),
+        "all rules except classifier": lambda: make_linter(CLASSIFIER_RULES),
+        "parse + confusables only": lambda: make_linter(only=CONFUSABLE_RULES),
+        "all rules, story by story": make_linter,
     }
     seconds: dict[str, list[float]] = {name: [] for name in modes}
     for _ in range(args.repeat):
         for name, fresh in modes.items():
-            run = fresh()  # a new linter: no scores memoised from an earlier pass
-            time_mode(run, warm)  # lazy model loads, regex caches
-            seconds[name].append(time_mode(run, texts))
+            linter = fresh()  # a new linter: no scores memoised from an earlier pass
+            one_by_one = name.endswith("story by story")
+            time_pass(linter, warm, one_by_one)  # lazy model loads, regex caches
+            seconds[name].append(time_pass(linter, texts, one_by_one))
     chars = sum(map(len, texts))
     print(f"{len(texts):,} scripts, {chars / len(texts):,.0f} chars on average, "
           f"{args.repeat} runs, CPU time of one process (one core)")

@@ -1,0 +1,71 @@
+"""Checking stories in batches, rule by rule (`check_texts`, `check_files`): the same results as
+one story at a time, in the order given, with a failing rule still confined to its story."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES
+
+from storylint.engine import BATCH_SIZE, Linter
+
+
+def _fixture_paths() -> list[Path]:
+    return sorted(FIXTURES.rglob("*.txt"))
+
+
+def test_check_texts_gives_each_story_what_check_text_gives_it(linter: Linter):
+    texts = [(p.read_bytes().decode("utf-8", "replace"), str(p), "utf-8")
+             for p in _fixture_paths()]
+    texts[3:3] = [("", "empty.txt", "utf-8"), (" \n\t\n", "blank.txt", None)]
+    assert any("[storylint:" in text for text, _, _ in texts)  # suppressions are applied too
+    batched = linter.check_texts(texts)
+    assert len(texts) > BATCH_SIZE and len(batched) == len(texts)
+    assert batched == [linter.check_text(*item) for item in texts]
+    assert [f.name for f in batched[3]] == ["empty-story"] and batched[3][0].path == "empty.txt"
+    assert sum(map(len, batched)) > 50
+
+
+def test_check_files_gives_each_path_what_check_file_gives_it(linter: Linter, tmp_path: Path):
+    paths = []
+    for index, source in enumerate(_fixture_paths()):
+        paths.append(tmp_path / f"{index:02}-{source.name}")
+        shutil.copyfile(source, paths[-1])
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe" * 50)
+    (tmp_path / "folder.txt").mkdir()
+    paths[5:5] = [tmp_path / "empty.txt", tmp_path / "binary.txt", tmp_path / "folder.txt",
+                  tmp_path / "missing.txt"]
+    names = [str(p) for p in paths]
+    batched = linter.check_files(names)
+    assert len(names) > 2 * BATCH_SIZE  # several batches, the last one partial
+    assert [r.path for r in batched] == names
+    assert batched == [linter.check_file(name) for name in names]
+    assert [[f.name for f in r.findings] for r in batched[5:9]] == [
+        ["empty-story"], ["binary-file"], ["not-regular-file"], ["unreadable-file"]]
+
+
+def test_a_rule_failing_on_one_story_of_a_batch_spares_the_others(all_rules, monkeypatch):
+    from storylint.checks import substitution
+    from storylint.config import Config
+    from storylint.engine import select_rules
+
+    rules, fmt = all_rules
+    linter = Linter(select_rules(rules, Config()), Config(), fmt)
+    texts = [(p.read_bytes().decode("utf-8", "replace"), str(p), "utf-8")
+             for p in _fixture_paths()[:BATCH_SIZE]]
+    expected = [linter.check_text(*item) for item in texts]
+    original = substitution._Substitution.run
+    victim = texts[4][1]
+
+    def failing(self, story, rule):  # the Linter itself may be compiled: patch the check
+        if story.path == victim:
+            raise RuntimeError("boom")
+        return original(self, story, rule)
+
+    monkeypatch.setattr(substitution._Substitution, "run", failing)
+    batched = linter.check_texts(texts)
+    assert linter.internal_errors == 1
+    assert [f.name for f in batched[4] if f.name == "internal-error"] == ["internal-error"]
+    assert "boom" in next(f.message for f in batched[4] if f.name == "internal-error")
+    assert batched[:4] + batched[5:] == expected[:4] + expected[5:]
