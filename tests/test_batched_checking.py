@@ -2,11 +2,14 @@
 one story at a time, in the order given, with a failing rule still confined to its story."""
 from __future__ import annotations
 
+import gc
 import shutil
+import threading
 from pathlib import Path
 
 from conftest import FIXTURES
 
+from storylint.collector import COLLECTOR_PAUSE
 from storylint.engine import BATCH_SIZE, Linter
 
 
@@ -69,3 +72,58 @@ def test_a_rule_failing_on_one_story_of_a_batch_spares_the_others(all_rules, mon
     assert [f.name for f in batched[4] if f.name == "internal-error"] == ["internal-error"]
     assert "boom" in next(f.message for f in batched[4] if f.name == "internal-error")
     assert batched[:4] + batched[5:] == expected[:4] + expected[5:]
+
+
+def test_checking_builds_no_reference_cycles(linter: Linter):
+    """What lets check_texts pause the collector: everything a check builds is freed by
+    reference counting, so a collection after a batch finds nothing."""
+    texts = [(p.read_bytes().decode("utf-8", "replace"), str(p), "utf-8")
+             for p in _fixture_paths()]
+    linter.check_texts(texts)  # lazy model loads and compiled patterns first
+    gc.collect()
+    gc.disable()
+    try:
+        for text in texts:
+            linter.check_text(*text)
+        results = linter.check_texts(texts)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert sum(map(len, results)) > 50 and unreachable == 0
+
+
+def test_the_collector_pause_restores_the_state_it_found():
+    assert gc.isenabled()
+    with COLLECTOR_PAUSE:
+        assert not gc.isenabled()
+        with COLLECTOR_PAUSE:
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer user is still inside
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with COLLECTOR_PAUSE:
+            pass
+        assert not gc.isenabled()  # disabled by the program: left so
+    finally:
+        gc.enable()
+
+
+def test_concurrent_batches_leave_the_collector_running(linter: Linter):
+    texts = [(p.read_bytes().decode("utf-8", "replace"), str(p), "utf-8")
+             for p in _fixture_paths()]
+    expected = linter.check_texts(texts)
+    inside = threading.Barrier(2)
+
+    def worker(results: list):
+        with COLLECTOR_PAUSE:  # overlap the two threads' pauses for certain
+            inside.wait(timeout=30)
+            results.append(linter.check_texts(texts))
+
+    outputs: list = []
+    threads = [threading.Thread(target=worker, args=(outputs,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outputs == [expected, expected] and gc.isenabled()

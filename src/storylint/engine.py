@@ -10,6 +10,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from storylint.checks.base import MAX_FINDINGS_PER_RULE
+from storylint.collector import COLLECTOR_PAUSE
 from storylint.config import Config, ConfigError
 from storylint.diagnostics import BUILTIN_RULES, diagnostic
 from storylint.finding import Finding
@@ -135,17 +136,18 @@ class Linter:
         fetched again for every story (see BATCH_SIZE)."""
         results: list[list[Finding]] = []
         batch: list[tuple[Story, list[Finding]]] = []
-        for text, path, encoding in texts:
-            if text.strip():
-                batch.append((Story(text, path, encoding, self.format), []))
-                results.append(batch[-1][1])
-            else:
-                results.append(self._builtin("empty-story", path, "story file is empty"))
-        for rule in self.checks:
+        with COLLECTOR_PAUSE:  # see storylint.collector: no cycles, nothing to collect
+            for text, path, encoding in texts:
+                if text.strip():
+                    batch.append((Story(text, path, encoding, self.format), []))
+                    results.append(batch[-1][1])
+                else:
+                    results.append(self._builtin("empty-story", path, "story file is empty"))
+            for rule in self.checks:
+                for story, findings in batch:
+                    findings.extend(self._run(rule, story))
             for story, findings in batch:
-                findings.extend(self._run(rule, story))
-        for story, findings in batch:
-            findings[:] = self._finish(story, findings)
+                findings[:] = self._finish(story, findings)
         return results
 
     def _finish(self, story: Story, findings: list[Finding]) -> list[Finding]:
