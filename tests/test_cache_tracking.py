@@ -70,7 +70,7 @@ def test_the_classifier_text_cache_keeps_plain_untracked_tuples(all_rules, linte
     model.prepare()
     lines = model.model
     lines._texts.clear()
-    for text in _fixture_texts():
+    for text in _fixture_texts() * 2:  # lines are cached from their second sighting on
         linter.check_text(text)
     values = list(lines._texts.values())
     assert len(values) > 50
@@ -79,3 +79,18 @@ def test_the_classifier_text_cache_keeps_plain_untracked_tuples(all_rules, linte
     text = next(iter(lines._texts))
     analysed, hashed = lines.text_part(text)  # a hit: the LineText is rebuilt
     assert type(analysed) is LineText and (tuple(analysed), hashed) == lines._texts[text]
+
+
+def test_a_line_is_cached_from_its_second_sighting_with_the_same_result(all_rules):
+    model = rule_index(all_rules[0])["promo-tail"].check
+    model.prepare()
+    scorer = model.model
+    line = "Greetings I'm Renegade Rich, I own lots of websites and domain names 31415926"
+    scorer._sighted = bytearray(len(scorer._sighted))  # no earlier line shares its bit
+    assert line not in scorer._texts
+    first = scorer.text_part(line)
+    assert line not in scorer._texts  # seen once: analysed, not kept
+    second = scorer.text_part(line)
+    assert line in scorer._texts
+    third = scorer.text_part(line)  # from the cache
+    assert first == second == third and type(third[0]) is LineText

@@ -73,12 +73,12 @@ def time_pass(linter: Linter | None, texts: list[str], one_by_one: bool = False)
     return time_mode(linter.check_text, texts) if one_by_one else time_batches(linter, texts)
 
 
-def time_batches(linter: Linter, texts: list[str]) -> float:
-    """`time_mode` for `linter.check_texts`, BATCH_SIZE stories at a time."""
+def time_batches(linter: Linter, texts: list[str], size: int = BATCH_SIZE) -> float:
+    """`time_mode` for `linter.check_texts`, `size` stories at a time."""
     items = [(text, "<story>", "utf-8") for text in texts]
     start = time.process_time()
-    for first in range(0, len(items), BATCH_SIZE):
-        linter.check_texts(items[first:first + BATCH_SIZE])
+    for first in range(0, len(items), size):
+        linter.check_texts(items[first:first + size])
     return time.process_time() - start
 
 
