@@ -127,3 +127,21 @@ def test_concurrent_batches_leave_the_collector_running(linter: Linter):
     for thread in threads:
         thread.join(timeout=120)
     assert outputs == [expected, expected] and gc.isenabled()
+
+
+def test_rules_run_with_the_collector_paused_in_a_batch_only(linter: Linter, monkeypatch):
+    from storylint.checks import substitution
+
+    original = substitution._Substitution.run
+    seen: list[bool] = []
+
+    def recording(self, story, rule):  # the Linter itself may be compiled: patch the check
+        seen.append(gc.isenabled())
+        return original(self, story, rule)
+
+    monkeypatch.setattr(substitution._Substitution, "run", recording)
+    text = _fixture_paths()[0].read_text(encoding="utf-8")
+    linter.check_texts([(text, "a.txt", "utf-8"), (text, "b.txt", "utf-8")])
+    in_batch, seen[:] = list(seen), []
+    linter.check_text(text)
+    assert in_batch and not any(in_batch) and seen and all(seen) and gc.isenabled()
