@@ -66,25 +66,25 @@ def test_read_context_is_a_context_built_from_the_cached_plain_clause():
 
 
 def test_the_classifier_text_cache_keeps_plain_untracked_tuples(all_rules, linter: Linter):
-    model = rule_index(all_rules[0])["promo-tail"].check
-    model.prepare()
-    lines = model.model
-    lines._texts.clear()
+    check = rule_index(all_rules[0])["promo-tail"].check
+    check.prepare()
+    scorer = check.model
+    scorer._texts.clear()
     for text in _fixture_texts() * 2:  # lines are cached from their second sighting on
         linter.check_text(text)
-    values = list(lines._texts.values())
+    values = list(scorer._texts.values())
     assert len(values) > 50
     assert all(type(fields) is tuple and type(fields[0]) is tuple for fields in values)
     assert _untracked_after_collection(values)
-    text = next(iter(lines._texts))
-    analysed, hashed = lines.text_part(text)  # a hit: the LineText is rebuilt
-    assert type(analysed) is LineText and (tuple(analysed), hashed) == lines._texts[text]
+    text = next(iter(scorer._texts))
+    analysed, hashed = scorer.text_part(text)  # a hit: the LineText is rebuilt
+    assert type(analysed) is LineText and (tuple(analysed), hashed) == scorer._texts[text]
 
 
 def test_a_line_is_cached_from_its_second_sighting_with_the_same_result(all_rules):
-    model = rule_index(all_rules[0])["promo-tail"].check
-    model.prepare()
-    scorer = model.model
+    check = rule_index(all_rules[0])["promo-tail"].check
+    check.prepare()
+    scorer = check.model
     line = "Greetings I'm Renegade Rich, I own lots of websites and domain names 31415926"
     scorer._sighted = bytearray(len(scorer._sighted))  # no earlier line shares its bit
     assert line not in scorer._texts

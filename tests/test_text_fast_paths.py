@@ -16,6 +16,7 @@ from storylint import features as F
 from storylint import story as S
 from storylint.checks.context import normalize
 from storylint.normalise import _INERT_BLOCKS, is_inert, lower, reader_lower, skeleton
+from storylint.normalise import COMPILED_LOWER_INERT as _LOWER_INERT
 
 BLOCK_CHARS = [chr(code) for low, high in _INERT_BLOCKS for code in range(low, high)]
 INERT_CHARS = [char for char in BLOCK_CHARS if is_inert(char)]
@@ -154,9 +155,6 @@ def test_count_outside_counts_what_the_joined_rest_contains(text, words, start, 
     end = min(start + length, len(text))
     rest = text[:start] + "\n" + text[end:]
     assert F.count_outside(text, words, start, end) == sum(w in rest for w in words)
-
-
-_LOWER_INERT = __import__("storylint.normalise", fromlist=["x"]).COMPILED_LOWER_INERT
 
 
 @pytest.mark.skipif(_LOWER_INERT is None, reason="storylint._speedups was not built (no C "

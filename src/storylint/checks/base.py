@@ -42,7 +42,6 @@ def make_fix(start: int, end: int, replacement: str, safe: bool, description: st
     return fix
 
 
-
 def read_sections(story: Story, rule) -> list:
     """The story's sections the rule reads, in story order; worked out once per story for all
     the rules that read the same kinds (kept in `story.memo`: callers must not change it)."""
