@@ -180,3 +180,36 @@ def test_compiled_lower_inert_declines_what_it_cannot_lower():
     assert _LOWER_INERT("A\u2019B \u00a3", bitmap) == "a\u2019b \u00a3"
     with pytest.raises(ValueError):
         _LOWER_INERT("x\u2019", bitmap[:-1])
+
+
+def test_utf8_keeps_the_bytes_of_a_batch_of_texts():
+    """A batch's stories are parsed together and then each rule reads each of them: every
+    story's bytes are encoded once, whichever was encoded last."""
+    from storylint import normalise
+
+    normalise._recent.clear()
+    texts = [f"Story {n} \u2014 \u201cquoted\u201d caf\u00e9 \ud800" for n in range(16)]
+    first = [normalise.utf8(text) for text in texts]
+    assert first == [text.encode("utf-8", "surrogatepass") for text in texts]
+    assert all(normalise.utf8(text) is data for text, data in zip(texts, first))
+
+
+def test_utf8_holds_few_texts_and_no_long_ones():
+    from storylint import normalise
+
+    long_text = "x" * (normalise._RECENT_CHARS + 1)
+    assert normalise.utf8(long_text) == long_text.encode()
+    assert all(entry[0] is not long_text for entry in normalise._recent.values())
+    for n in range(3 * normalise._RECENT_TEXTS):
+        normalise.utf8(f"text {n}")
+    assert 0 < len(normalise._recent) <= normalise._RECENT_TEXTS
+
+
+def test_utf8_never_answers_for_another_text_with_a_reused_id():
+    from storylint import normalise
+
+    data = normalise.utf8("".join(["caf", "\u00e9 one"]))  # freed at once: its id may come back
+    assert data == "caf\u00e9 one".encode()
+    for n in range(200):
+        text = "".join(["caf", f"\u00e9 {n}"])
+        assert normalise.utf8(text) == text.encode()

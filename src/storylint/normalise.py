@@ -63,18 +63,27 @@ def lower(text: Any) -> str:
     return text.lower()
 
 
-_last_encoded: tuple[str, bytes] = ("", b"")  # the text `utf8` encoded last, and its bytes
+# id(text) -> (text, its UTF-8) for the texts `utf8` encoded last. Several: a batch's stories
+# are parsed together and then each rule reads each of them (engine.check_texts), so the one
+# text encoded last is rarely the next one asked for. The text is kept with its bytes: while it
+# is here its id cannot be reused by another object.
+_RECENT_TEXTS = 64  # two batches' stories (engine.BATCH_SIZE) and the texts their rules encode
+_RECENT_CHARS = 1 << 16  # longer texts are encoded afresh: no copies of big files are kept
+_recent: dict[int, tuple[str, bytes]] = {}
 
 
 def utf8(text: str) -> bytes:
     """`text` as UTF-8, lone surrogates kept. The parser and several rules encode the same story
-    in turn, so the last text's bytes are kept and returned while it is the same object."""
-    global _last_encoded
-    last = _last_encoded
-    if last[0] is text:
-        return last[1]
+    in turn, so the bytes of the last few texts are kept and returned while they are the same
+    objects."""
+    found = _recent.get(id(text))
+    if found is not None and found[0] is text:
+        return found[1]
     data = text.encode("utf-8", "surrogatepass")
-    _last_encoded = (text, data)
+    if len(text) <= _RECENT_CHARS:
+        if len(_recent) >= _RECENT_TEXTS:
+            _recent.clear()
+        _recent[id(text)] = (text, data)
     return data
 
 
