@@ -35,7 +35,8 @@ except ImportError:  # the tests import this file for compile_extension alone
 FOLDER = Path("src", "storylint")
 # one module; _speedups.h joins them
 SOURCES = (FOLDER / "_speedups.c", FOLDER / "_features.c", FOLDER / "_lines.c",
-           FOLDER / "_normalise.c", FOLDER / "_textscan.c", FOLDER / "_wordmodel.c")
+           FOLDER / "_markers.c", FOLDER / "_normalise.c", FOLDER / "_textscan.c",
+           FOLDER / "_wordmodel.c")
 MODES = ("auto", "require", "off")
 # The modules every story passes through (parsing, the rules, the two models' scoring), compiled
 # by mypyc in a regular wheel: 1.4-1.6x the stories per second (README, Throughput).

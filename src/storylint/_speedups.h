@@ -39,4 +39,8 @@ int wordmodel_init(void);
 PyObject *read_lines(PyObject *module, PyObject *args);
 extern const char read_lines_doc[];
 
+/* _markers.c: the lines that open with one of the bundled boilerplate markers. */
+PyObject *marker_lines(PyObject *module, PyObject *args);
+extern const char marker_lines_doc[];
+
 #endif

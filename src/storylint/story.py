@@ -47,6 +47,21 @@ DEFAULT_BOILERPLATE_MARKERS = (
     r"[^\S\n]*(?:Facebook|Twitter|Instagram|YouTube|LinkedIn|TikTok|Google\+|Tumblr|Pinterest)[^\S\n]*:",
     r"[^\S\n]*(?:Tel|Telephone|E-?mail|Website)[^\S\n]*:",
 )
+# The markers as a rule pack's `boilerplate-markers` become one pattern (rulepack._story_format),
+# and that pattern for these markers, line by line: optional horizontal space, then one of these
+# literals (ignoring case) followed by an ASCII word boundary (False) or by optional horizontal
+# space and a colon (True). The compiled `marker_lines` reads the bundled pack's markers from this
+# table instead of running RE2 once per marker line (tests/test_marker_speedups.py checks both
+# agree).
+BUNDLED_MARKERS = "(?m)^(?:" + "|".join(f"(?:{m})" for m in DEFAULT_BOILERPLATE_MARKERS) + ")"
+MARKER_LITERALS = tuple(
+    [(text, False) for text in ("clients are reminded", "for further assistance",
+                                "find out more about ap archive")]
+    + [(f"you can license this {what}", False) for what in ("story", "clip", "video")]
+    + [(name, True) for name in ("facebook", "twitter", "instagram", "youtube", "linkedin",
+                                 "tiktok", "google+", "tumblr", "pinterest", "tel",
+                                 "telephone", "e-mail", "email", "website")])
+COMPILED_MARKER_LINES = compiled("marker_lines", "STORY_VERSION", STORY_VERSION)
 
 
 class Section(NamedTuple):
@@ -85,6 +100,8 @@ class StoryFormat:
 
     def marker_lines(self, text: str) -> set[int]:
         """0-based indices of the lines that start with a boilerplate marker."""
+        if COMPILED_MARKER_LINES is not None and reads_bundled_markers(self.markers):
+            return COMPILED_MARKER_LINES(text, MARKER_LITERALS)
         subject: Any  # the text, or its UTF-8 (str or bytes, with the newline to match)
         newline: Any
         if isinstance(self.markers, re.Pattern):  # Python's re (no google-re2)
@@ -105,6 +122,30 @@ class StoryFormat:
 
 
 DEFAULT_FORMAT = StoryFormat()
+_BUNDLED: dict[int, tuple[Any, bool]] = {}  # id(markers) -> (markers, reads_bundled_markers)
+
+
+def reads_bundled_markers(markers: Any) -> bool:
+    """True when `markers` is BUNDLED_MARKERS compiled by RE2 ignoring case, as the bundled
+    pack's format holds it (what the compiled `marker_lines` reads from MARKER_LITERALS)."""
+    known = _BUNDLED.get(id(markers))
+    if known is None or known[0] is not markers:
+        options = getattr(markers, "options", None)
+        known = _BUNDLED[id(markers)] = (markers, options is not None and not isinstance(
+            markers, re.Pattern) and markers.pattern == BUNDLED_MARKERS and _re2_defaults(options))
+    return known[1]
+
+
+def _re2_defaults(options: Any) -> bool:
+    """Whether RE2 options are `patterns.compile_regex`'s with ignore_case: every setting that
+    changes what a pattern matches at its default, case sensitivity off."""
+    try:
+        return (not options.case_sensitive and options.encoding == options.Encoding.UTF8
+                and not (options.posix_syntax or options.longest_match or options.literal
+                         or options.never_nl or options.dot_nl or options.word_boundary
+                         or options.one_line))
+    except AttributeError:  # another google-re2 version: run the pattern itself
+        return False
 
 
 class Story:
