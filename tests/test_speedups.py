@@ -18,6 +18,7 @@ from storylint import features
 from storylint import model as model_module
 from storylint.checks.classifier import open_check
 from storylint.model import load_model, resolve_model_dir
+from storylint import story as story_module
 from storylint.story import Story
 
 
@@ -58,6 +59,8 @@ def test_the_install_built_the_extension():
     assert _speedups is not None and _speedups.FEATURE_VERSION == 2
     assert model_module.COMPILED_HASHED_SUM is _speedups.hashed_sum
     assert context.COMPILED_FIND_WORDS is _speedups.find_words
+    assert story_module.COMPILED_LOCATION_DATE is _speedups.location_date
+    assert story_module.COMPILED_MARKER_LINES is _speedups.marker_lines
     assert context.COMPILED_CLAUSE_WORDS is _speedups.clause_words
 
 
@@ -238,3 +241,53 @@ def test_build_without_a_compiler_falls_back_or_fails_as_asked(tmp_path, stale_m
 def test_build_mode_typos_are_an_error(tmp_path):
     with pytest.raises(ValueError, match="STORYLINT_SPEEDUPS must be one of auto, require, off"):
         build_hook.build_extension(REPO, tmp_path, "yes")
+
+
+# Pieces of location lines: the FILE prefix, places, the three dashes, spaces Python's \s reads
+# (and one it does not), the stop characters a place cannot hold, dates short and long.
+LOCATION_PIECES = ["FILE", "FILE:", "FILE - ", "Kabul", "Port-au-Prince", ", ", " ", "  ", "\t",
+                   "\u00a0", "\u2003", "\u200b", "-", " - ", "\u2013", " \u2014 ", ".", "!", "?",
+                   "22 May 2020", "ab", "x" * 39, "a" * 60, "\u00e9", "\U0001f600", "\""]
+
+
+def _location_group(line: str) -> str | None:
+    from storylint.story import _LOCATION
+
+    match = _LOCATION.match(line)
+    return match.group("date") if match else None
+
+
+@needs_speedups
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(LOCATION_PIECES), max_size=14).map("".join))
+def test_compiled_location_date_equals_the_pattern(line):
+    assert _speedups.location_date(line) == _location_group(line)
+
+
+@needs_speedups
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_compiled_location_date_equals_the_pattern_on_any_text(line):
+    assert _speedups.location_date(line) == _location_group(line)
+
+
+@needs_speedups
+def test_compiled_location_date_equals_the_pattern_on_every_fixture_line():
+    lines = {line for path in FIXTURES.rglob("*.txt")
+             for line in path.read_text("utf-8", "surrogateescape").splitlines()}
+    dated = [line for line in lines if _location_group(line) is not None]
+    assert len(dated) >= 10  # the fixtures' location lines
+    for line in lines:
+        assert _speedups.location_date(line) == _location_group(line), line
+
+
+@needs_speedups
+@pytest.mark.parametrize("place", [1, 120, 121, 122, 123])
+@pytest.mark.parametrize("date", [1, 2, 3, 39, 40, 41])
+@pytest.mark.parametrize("spaces", [" ", "   ", " \u2003"])
+def test_compiled_location_date_at_the_pattern_limits(place, date, spaces):
+    """The place's and the date's longest and shortest lengths, with the spaces before the date
+    that the pattern may give back to a short date."""
+    for line in (f"P{'p' * (place - 1)} -{spaces}{'d' * date}",
+                 f"FILE: P{'p' * (place - 1)} \u2013{spaces}{'d' * date}{spaces}"):
+        assert _speedups.location_date(line) == _location_group(line), line

@@ -261,3 +261,100 @@ PyObject *read_lines(PyObject *Py_UNUSED(module), PyObject *args)
     Py_XDECREF(copy);
     return result;
 }
+
+/* story._LOCATION, read directly (the pattern is
+ *     \s*(?:FILE\s*[:-]\s*)?(?P<place>[^\s.!?][^.!?]{0,120}?)\s+[-\u2013\u2014]+\s+
+ *     (?P<date>[^-\u2013\u2014]{3,40}?)\s*\Z
+ * matched at the start of the line). The backtracking is followed in the engine's order: the
+ * FILE prefix tried first, then none; for each, the place's end from shortest on; at each end
+ * the separator's spaces and dashes are settled by their next character (a run given back
+ * leaves a space or dash where a dash or space must follow), and only the spaces before the
+ * date can be given back, from the most on. \s is Py_UNICODE_ISSPACE, as `re` reads it. */
+#define MAX_PLACE_TAIL 120
+#define MIN_DATE 3
+#define MAX_DATE 40
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t size, last;  /* `last`: the end of the text without its trailing spaces */
+} Line;
+
+static Py_UCS4 at(const Line *l, Py_ssize_t i) { return PyUnicode_READ(l->kind, l->data, i); }
+static int space_at(const Line *l, Py_ssize_t i) { return Py_UNICODE_ISSPACE(at(l, i)); }
+static int stop(Py_UCS4 c) { return c == '.' || c == '!' || c == '?'; }
+
+static Py_ssize_t skip_spaces(const Line *l, Py_ssize_t i)
+{
+    while (i < l->size && space_at(l, i))
+        i++;
+    return i;
+}
+
+static int any_char_of(const Line *l, Py_ssize_t start, Py_ssize_t end, int (*test)(Py_UCS4))
+{
+    for (Py_ssize_t i = start; i < end; i++)
+        if (test(at(l, i)))
+            return 1;
+    return 0;
+}
+
+/* The date group when the separator starts at `k` (the place's end), as [*start, *end). */
+static int date_after(const Line *l, Py_ssize_t k, Py_ssize_t *start, Py_ssize_t *end)
+{
+    Py_ssize_t dashes = skip_spaces(l, k), after;
+    if (dashes == k)
+        return 0;
+    for (after = dashes; after < l->size && is_dash(at(l, after)); after++)
+        ;
+    if (after == dashes || after == l->size || !space_at(l, after))
+        return 0;
+    for (Py_ssize_t s = skip_spaces(l, after); s > after; s--) {  /* \s+ gives back */
+        Py_ssize_t t = s + MIN_DATE > l->last ? s + MIN_DATE : l->last;
+        if (t > l->size || t - s > MAX_DATE || any_char_of(l, s, t, is_dash))
+            continue;
+        *start = s;
+        *end = t;
+        return 1;
+    }
+    return 0;
+}
+
+/* The date group with the place starting at `place`; 1 and the span, or 0. */
+static int date_from_place(const Line *l, Py_ssize_t place, Py_ssize_t *start, Py_ssize_t *end)
+{
+    if (place >= l->size || space_at(l, place) || stop(at(l, place)))
+        return 0;
+    for (Py_ssize_t k = place + 1; k < l->size && k - place - 1 <= MAX_PLACE_TAIL; k++) {
+        if (date_after(l, k, start, end))
+            return 1;
+        if (stop(at(l, k)))  /* the place cannot take this character */
+            return 0;
+    }
+    return 0;
+}
+
+const char location_date_doc[] =
+    "location_date(line) -> str | None\n\n"
+    "The `date` group of storylint.story._LOCATION.match(line), or None when it does not match.";
+
+PyObject *location_date(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:location_date", &text))
+        return NULL;
+    Line l = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), 0};
+    for (l.last = l.size; l.last > 0 && space_at(&l, l.last - 1);)
+        l.last--;
+    Py_ssize_t first = skip_spaces(&l, 0), start, end, file = -1;
+    if (l.size - first >= 4 && at(&l, first) == 'F' && at(&l, first + 1) == 'I' &&
+        at(&l, first + 2) == 'L' && at(&l, first + 3) == 'E') {
+        Py_ssize_t colon = skip_spaces(&l, first + 4);
+        if (colon < l.size && (at(&l, colon) == ':' || at(&l, colon) == '-'))
+            file = skip_spaces(&l, colon + 1);
+    }
+    if ((file >= 0 && date_from_place(&l, file, &start, &end)) ||
+        date_from_place(&l, first, &start, &end))
+        return PyUnicode_Substring(text, start, end);
+    Py_RETURN_NONE;
+}

@@ -209,6 +209,7 @@ static PyMethodDef methods[] = {
     {"compare_counts", compare_counts, METH_VARARGS, compare_counts_doc},
     {"line_facts", line_facts, METH_VARARGS, line_facts_doc},
     {"read_lines", read_lines, METH_VARARGS, read_lines_doc},
+    {"location_date", location_date, METH_VARARGS, location_date_doc},
     {"marker_lines", marker_lines, METH_VARARGS, marker_lines_doc},
     {"lower_inert", lower_inert, METH_VARARGS, lower_inert_doc},
     {NULL, NULL, 0, NULL},

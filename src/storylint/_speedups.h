@@ -38,6 +38,8 @@ int lines_init(void);
 int wordmodel_init(void);
 PyObject *read_lines(PyObject *module, PyObject *args);
 extern const char read_lines_doc[];
+PyObject *location_date(PyObject *module, PyObject *args);
+extern const char location_date_doc[];
 
 /* _markers.c: the lines that open with one of the bundled boilerplate markers. */
 PyObject *marker_lines(PyObject *module, PyObject *args);
