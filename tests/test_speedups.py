@@ -291,3 +291,13 @@ def test_compiled_location_date_at_the_pattern_limits(place, date, spaces):
     for line in (f"P{'p' * (place - 1)} -{spaces}{'d' * date}",
                  f"FILE: P{'p' * (place - 1)} \u2013{spaces}{'d' * date}{spaces}"):
         assert _speedups.location_date(line) == _location_group(line), line
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(LOCATION_PIECES), max_size=14).map("".join))
+def test_location_date_group_equals_the_pattern(line):
+    """Its gates before the pattern (the text after the last dash) never turn away a line the
+    pattern matches, compiled module or not."""
+    from storylint.story import location_date_group
+
+    assert location_date_group(line) == _location_group(line)

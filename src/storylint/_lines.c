@@ -310,6 +310,8 @@ static int date_after(const Line *l, Py_ssize_t k, Py_ssize_t *start, Py_ssize_t
     if (after == dashes || after == l->size || !space_at(l, after))
         return 0;
     for (Py_ssize_t s = skip_spaces(l, after); s > after; s--) {  /* \s+ gives back */
+        if (l->last - s > MAX_DATE)
+            return 0;  /* the date would reach the end's spaces only longer from here on */
         Py_ssize_t t = s + MIN_DATE > l->last ? s + MIN_DATE : l->last;
         if (t > l->size || t - s > MAX_DATE || any_char_of(l, s, t, is_dash))
             continue;
