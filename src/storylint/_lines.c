@@ -275,6 +275,7 @@ PyObject *read_lines(PyObject *Py_UNUSED(module), PyObject *args)
 #define MAX_DATE 40
 
 typedef struct {
+    PyObject *text;
     int kind;
     const void *data;
     Py_ssize_t size, last;  /* `last`: the end of the text without its trailing spaces */
@@ -291,14 +292,6 @@ static Py_ssize_t skip_spaces(const Line *l, Py_ssize_t i)
     return i;
 }
 
-static int any_char_of(const Line *l, Py_ssize_t start, Py_ssize_t end, int (*test)(Py_UCS4))
-{
-    for (Py_ssize_t i = start; i < end; i++)
-        if (test(at(l, i)))
-            return 1;
-    return 0;
-}
-
 /* The date group when the separator starts at `k` (the place's end), as [*start, *end). */
 static int date_after(const Line *l, Py_ssize_t k, Py_ssize_t *start, Py_ssize_t *end)
 {
@@ -313,7 +306,7 @@ static int date_after(const Line *l, Py_ssize_t k, Py_ssize_t *start, Py_ssize_t
         if (l->last - s > MAX_DATE)
             return 0;  /* the date would reach the end's spaces only longer from here on */
         Py_ssize_t t = s + MIN_DATE > l->last ? s + MIN_DATE : l->last;
-        if (t > l->size || t - s > MAX_DATE || any_char_of(l, s, t, is_dash))
+        if (t > l->size || t - s > MAX_DATE || any_char(l->text, s, t, is_dash))
             continue;
         *start = s;
         *end = t;
@@ -345,7 +338,7 @@ PyObject *location_date(PyObject *Py_UNUSED(module), PyObject *args)
     PyObject *text;
     if (!PyArg_ParseTuple(args, "U:location_date", &text))
         return NULL;
-    Line l = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), 0};
+    Line l = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), 0};
     for (l.last = l.size; l.last > 0 && space_at(&l, l.last - 1);)
         l.last--;
     Py_ssize_t first = skip_spaces(&l, 0), start, end, file = -1;

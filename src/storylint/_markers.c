@@ -27,7 +27,6 @@ typedef struct {
 } Literal;
 
 static int horizontal_space(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\f' || c == '\r'; }
-static int ascii_word(Py_UCS4 c) { return c < 128 && (Py_ISALNUM(c) || c == '_'); }
 
 /* Read `literals` into `out`; their count, or -1 with an exception set. */
 static Py_ssize_t read_literals(PyObject *literals, Literal *out)

@@ -3,6 +3,9 @@
 #define STORYLINT_SPEEDUPS_H
 #include <Python.h>
 
+/* RE2's \w (ASCII letters, digits and underscore): what its \b tests. */
+static inline int ascii_word(Py_UCS4 c) { return c < 128 && (Py_ISALNUM(c) || c == '_'); }
+
 /* Bumped whenever a scanning function changes what it returns (checks.context reads it). */
 #define TEXTSCAN_VERSION 1
 

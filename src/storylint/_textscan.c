@@ -19,7 +19,6 @@
 #define TABLE_BYTES (SLOT_BYTES + (1 << HASH_BITS) / 8)
 
 static int ascii_letter(Py_UCS4 c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-static int ascii_word(Py_UCS4 c) { return c < 128 && (Py_ISALNUM(c) || c == '_'); }
 static int apostrophe(Py_UCS4 c) { return c == '\'' || c == 0x2019; }
 /* \w, with the common ASCII case answered without the Unicode database. */
 static int unicode_word(Py_UCS4 c)

@@ -6,11 +6,11 @@ On a shared machine the speed of the same code drifts by tens of percent within 
 two trees timed one after the other compare the machine's moods as much as the code. Here each
 round runs one child process per tree, in alternating order, each on the same generated
 scripts (`bench_throughput.build_corpus`) after warming its linter on 200 others, and reports
-stories per CPU second; the best and the median per tree, and their ratios, are printed. A tree
-with `Linter.check_texts` is checked in batches, the way `check` and `report` run; an older tree
-one story at a time. Give for each tree the root of a checkout (with its compiled module built,
-if it has one), or a folder a wheel was installed into with `pip install --no-deps --target
-FOLDER` (the compiled build).
+stories per CPU second; the best and the median per tree, and their ratios, are printed. Both
+trees are checked in batches (`bench_throughput.time_batches`), the way `check` and `report`
+run, so each needs `Linter.check_texts` (4b62826 on). Give for each tree the root of a checkout
+(with its compiled module built, if it has one), or a folder a wheel was installed into with
+`pip install --no-deps --target FOLDER` (the compiled build).
 """
 from __future__ import annotations
 
@@ -23,32 +23,15 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 CHILD = """
-import sys, time, gc
+import sys, gc
 sys.path.insert(0, sys.argv[3])
-from bench_throughput import build_corpus, make_linter
+from bench_throughput import build_corpus, make_linter, time_batches
 count, ignore = int(sys.argv[1]), tuple(filter(None, sys.argv[2].split(",")))
 texts, warm = build_corpus(count, 7), build_corpus(200, 8)
 linter = make_linter(ignore)
-batched = hasattr(linter, "check_texts")  # as `check` and `report` run, where the tree can
-
-
-def check_all(texts):
-    if not batched:  # an older tree: one story at a time
-        for text in texts:
-            linter.check_text(text)
-        return
-    from storylint.engine import BATCH_SIZE
-
-    items = [(text, "<story>", "utf-8") for text in texts]
-    for first in range(0, len(items), BATCH_SIZE):
-        linter.check_texts(items[first:first + BATCH_SIZE])
-
-
-check_all(warm)
+time_batches(linter, warm)
 gc.collect()
-start = time.process_time()
-check_all(texts)
-print(count / (time.process_time() - start))
+print(count / time_batches(linter, texts))
 """
 
 
