@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from collections import Counter
 
 import pytest
@@ -120,6 +121,42 @@ def test_corrupt_data_with_matching_checksum_is_a_model_error(tmp_path):
         model.counts()
 
 
+def _rewrite_data(folder, manifest, change):
+    """Apply `change` to the model's decoded counts and write them back with a matching
+    checksum (a well-formed file whose numbers are wrong)."""
+    path = folder / manifest["data"]
+    raw = json.loads(gzip.decompress(path.read_bytes()))
+    change(raw)
+    data = gzip.compress(json.dumps(raw).encode())
+    path.write_bytes(data)
+    write_manifest(folder, {**manifest, "sha256": hashlib.sha256(data).hexdigest()})
+
+
+@pytest.mark.parametrize("change, named", [
+    (lambda raw: raw["unigrams"].update({"than": 0}), "unigrams.than is 0"),
+    (lambda raw: raw["bigrams"].update({"more than": -3}), "bigrams.more than is -3"),
+    (lambda raw: raw.update({"total": 0}), "total is 0.0"),
+    (lambda raw: raw["lifts"]["left"].update({"than": {"": 0.0}}), "lifts.left.than. is 0.0"),
+    (lambda raw: raw["unigrams"].update({"then": "many"}), "unigrams.then is 'many'"),
+    (lambda raw: raw["lifts"].update({"right": []}), "lifts.right is not a mapping"),
+    (lambda raw: raw["bigrams"].update({"its own": float("nan")}), "bigrams.its own is nan"),
+    (lambda raw: raw.update({"floor": float("inf")}), "floor is inf"),
+])
+def test_counts_the_scores_take_logs_of_must_be_positive(tmp_path, change, named):
+    manifest = _build(tmp_path)
+    _rewrite_data(tmp_path, manifest, change)
+    model = read_model(tmp_path)
+    with pytest.raises(ModelError, match="not a positive number|not a mapping") as raised:
+        model.counts()
+    assert named in str(raised.value) and str(tmp_path) in str(raised.value)
+
+
+def test_an_untouched_model_passes_the_number_check(tmp_path):
+    manifest = _build(tmp_path)
+    _rewrite_data(tmp_path, manifest, lambda raw: None)
+    assert read_model(tmp_path).counts().invalid_number() is None
+
+
 def test_counts_are_parsed_only_when_a_candidate_occurs(all_rules):
     from storylint.engine import rule_index
     from storylint.story import Story
@@ -144,23 +181,41 @@ def test_bundled_model_matches_its_manifest():
         manifest["sha256"]
     assert len(manifest["weights"]) == len(FEATURES)
     assert manifest["tuning"]["split"] == "dev"
+    assert read_model(folder).counts().invalid_number() is None
 
 
-def test_cli_reports_a_broken_model_with_exit_2(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("damage, said", [
+    (lambda folder, manifest: (folder / manifest["data"]).write_bytes(b"tampered"),
+     "model checksum mismatch"),
+    (lambda folder, manifest: _rewrite_data(folder, manifest,
+                                            lambda raw: raw["unigrams"].update({"then": 0})),
+     "unigrams.then is 0, not a positive number"),
+])
+def test_cli_reports_a_broken_model_with_exit_2(tmp_path, monkeypatch, capsys, damage, said):
+    """The bundled model, damaged: refused before any story, or (bad numbers) when the counts
+    are first read, for the first story with a candidate word."""
     from storylint import resources
     from storylint.cli import main
 
     models = tmp_path / "models" / "confusables"
-    manifest = _build(models)
-    (models / manifest["data"]).write_bytes(b"tampered")
+    shutil.copytree(resources.data_dir("models") / "confusables", models)
+    (models.parent / "promo-tail").symlink_to(resources.data_dir("models") / "promo-tail")
+    damage(models, json.loads((models / MANIFEST).read_text()))
     real = resources.data_dir
     monkeypatch.setattr(resources, "data_dir",
                         lambda name: tmp_path / "models" if name == "models" else real(name))
-    story = tmp_path / "story.txt"
-    story.write_text("Prices rose more then expected.\n")
-    assert main(["check", "--isolated", str(story)]) == 2
-    err = capsys.readouterr().err
-    assert "model checksum mismatch" in err and "Traceback" not in err
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for n in range(4):
+        (archive / f"story-{n}.txt").write_text("Prices rose more then expected.\n")
+    report = tmp_path / "report.json"
+    for command in (["check", "--isolated", str(archive)],  # in this process
+                    ["report", "--isolated", "-q", "--jobs", "2", str(archive), "-o",
+                     str(report)]):  # in worker processes
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err
+    assert not report.exists()
 
 
 def test_news_counts_do_not_pair_words_across_symbols():

@@ -218,6 +218,8 @@ class Linter:
                 return found  # the usual answer, [] or a few: no copy
             return list(found)[:MAX_FINDINGS_PER_RULE]
         except Exception as exc:  # a bug in one rule must not stop the others
+            if _is_model_error(exc):
+                raise  # a broken model file is the install's problem: the run stops, exit 2
             self.internal_errors += 1
             where = traceback.extract_tb(exc.__traceback__)[-1]
             detail = (f"internal error in rule {rule.name} on {story.path}: "
@@ -235,6 +237,14 @@ class Linter:
             return None
         return finding if rule.severity == finding.severity else replace(finding,
                                                                          severity=rule.severity)
+
+
+def _is_model_error(exc: Exception) -> bool:
+    """True for storylint.modelfile.ModelError (the module is loaded if a model raised one):
+    models read their data lazily, at the first story that needs it, so a damaged data file
+    is found inside a rule's run."""
+    module = sys.modules.get("storylint.modelfile")
+    return module is not None and isinstance(exc, module.ModelError)
 
 
 def iter_story_paths(paths: list[str], config: Config):
