@@ -141,6 +141,7 @@ def _rewrite_data(folder, manifest, change):
     (lambda raw: raw["lifts"].update({"right": []}), "lifts.right is not a mapping"),
     (lambda raw: raw["bigrams"].update({"its own": float("nan")}), "bigrams.its own is nan"),
     (lambda raw: raw.update({"floor": float("inf")}), "floor is inf"),
+    (lambda raw: raw["unigrams"].update({"than": 10 ** 400}), "unigrams.than is 1000"),
 ])
 def test_counts_the_scores_take_logs_of_must_be_positive(tmp_path, change, named):
     manifest = _build(tmp_path)
@@ -149,6 +150,13 @@ def test_counts_the_scores_take_logs_of_must_be_positive(tmp_path, change, named
     with pytest.raises(ModelError, match="not a positive number|not a mapping") as raised:
         model.counts()
     assert named in str(raised.value) and str(tmp_path) in str(raised.value)
+
+
+def test_a_scalar_beyond_any_float_is_unreadable_data(tmp_path):
+    manifest = _build(tmp_path)
+    _rewrite_data(tmp_path, manifest, lambda raw: raw.update({"floor": 10 ** 400}))
+    with pytest.raises(ModelError, match="unreadable model data"):
+        read_model(tmp_path).counts()
 
 
 def test_an_untouched_model_passes_the_number_check(tmp_path):

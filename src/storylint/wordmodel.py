@@ -139,8 +139,15 @@ def coarse_class(token: str) -> str:
 
 
 def _positive_number(value) -> bool:
-    """A finite number above zero (JSON `true` counts as 1, as the scorers read it)."""
-    return isinstance(value, (int, float)) and 0 < value < math.inf
+    """A number above zero that is finite as a float, the way the compiled scorer reads it
+    (JSON `true` counts as 1, as both scorers read it)."""
+    if not isinstance(value, (int, float)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return False
+    return 0 < number < math.inf
 
 
 def _plainly_positive(table: dict) -> bool:
@@ -151,9 +158,9 @@ def _plainly_positive(table: dict) -> bool:
         return True
     try:
         lowest, total = min(table.values()), sum(table.values())
-    except TypeError:
+        return lowest > 0 and math.isfinite(total)
+    except (TypeError, OverflowError):
         return False
-    return lowest > 0 and math.isfinite(total)
 
 
 class Counts:
@@ -180,7 +187,8 @@ class Counts:
             counts = cls(raw, weights)
             for side in SIDES:
                 counts.lifts.setdefault(side, {})
-        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError,
+                OverflowError) as exc:
             raise ModelError(f"{path}: unreadable model data: {exc}") from None
         problem = counts.invalid_number()
         if problem:
