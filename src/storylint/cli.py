@@ -69,11 +69,11 @@ def _restore_sigterm(previous) -> None:
 def _report_failure(exc: Exception, args) -> int:
     from storylint.atomic import WriteError
     from storylint.config import ConfigError
+    from storylint.diagnostics import MODEL_ERROR, loaded_errors
     from storylint.rulepack import RulePackError
 
-    known = (ConfigError, RulePackError, UsageError, WriteError) + _model_errors()
-    known += _loaded_errors(("storylint.baseline", "BaselineError"),
-                            ("storylint.gitdiff", "GitDiffError"))
+    known = (ConfigError, RulePackError, UsageError, WriteError) + loaded_errors(
+        MODEL_ERROR, ("storylint.baseline", "BaselineError"), ("storylint.gitdiff", "GitDiffError"))
     if isinstance(exc, known):
         for message in str(exc).splitlines():
             print(f"storylint: error: {message}", file=sys.stderr)
@@ -96,17 +96,6 @@ def _report_failure(exc: Exception, args) -> int:
 _DEPENDENCIES = {"yaml": "pyyaml", "re2": "google-re2", "jinja2": "jinja2", "tqdm": "tqdm",
                  "sklearn": "scikit-learn", "joblib": "joblib", "numpy": "numpy",
                  "scipy": "scipy"}
-
-
-def _model_errors() -> tuple:
-    module = sys.modules.get("storylint.modelfile")  # loaded by any model that was used
-    return (module.ModelError,) if module else ()
-
-
-def _loaded_errors(*names: tuple[str, str]) -> tuple:
-    """Error classes of modules that were imported (a module never used raised nothing)."""
-    return tuple(getattr(sys.modules[module], cls) for module, cls in names
-                 if module in sys.modules)
 
 
 def _silence_stdout() -> None:

@@ -6,8 +6,21 @@ every output format treat them like the rest.
 """
 from __future__ import annotations
 
+import sys
+
 from storylint.finding import Finding, Severity
 from storylint.rulepack import Rule
+
+# The error a model file's problems raise (a ModelError stops a run with exit 2, from the CLI
+# or from inside a rule: models read their data lazily, at the first story that needs it).
+MODEL_ERROR = ("storylint.modelfile", "ModelError")
+
+
+def loaded_errors(*names: tuple[str, str]) -> tuple:
+    """The error classes `(module, class)` of the modules that were imported, without importing
+    any: a module never used raised nothing, and importing one only to test costs start-up."""
+    return tuple(getattr(sys.modules[module], cls) for module, cls in names
+                 if module in sys.modules)
 
 
 def _rule(code: str, name: str, severity: str, summary: str, why: str) -> Rule:

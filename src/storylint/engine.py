@@ -12,7 +12,7 @@ from pathlib import Path
 from storylint.checks.base import MAX_FINDINGS_PER_RULE
 from storylint.collector import COLLECTOR_PAUSE
 from storylint.config import Config, ConfigError
-from storylint.diagnostics import BUILTIN_RULES, diagnostic
+from storylint.diagnostics import BUILTIN_RULES, MODEL_ERROR, diagnostic, loaded_errors
 from storylint.finding import Finding
 from storylint.fingerprint import content_fingerprints, quoted_lines
 from storylint.results import FileReport, RunResult
@@ -218,7 +218,7 @@ class Linter:
                 return found  # the usual answer, [] or a few: no copy
             return list(found)[:MAX_FINDINGS_PER_RULE]
         except Exception as exc:  # a bug in one rule must not stop the others
-            if _is_model_error(exc):
+            if isinstance(exc, loaded_errors(MODEL_ERROR)):
                 raise  # a broken model file is the install's problem: the run stops, exit 2
             self.internal_errors += 1
             where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -237,14 +237,6 @@ class Linter:
             return None
         return finding if rule.severity == finding.severity else replace(finding,
                                                                          severity=rule.severity)
-
-
-def _is_model_error(exc: Exception) -> bool:
-    """True for storylint.modelfile.ModelError (the module is loaded if a model raised one):
-    models read their data lazily, at the first story that needs it, so a damaged data file
-    is found inside a rule's run."""
-    module = sys.modules.get("storylint.modelfile")
-    return module is not None and isinstance(exc, module.ModelError)
 
 
 def iter_story_paths(paths: list[str], config: Config):
