@@ -564,27 +564,36 @@ def cmd_confusables(args) -> int:
     """`storylint confusables build|tune|eval`: the confusable-word model and its measurement."""
     from storylint.training.typo_eval import run_action
 
-    return run_action(args, load_settings(args))
+    return _maintainer_command(run_action, args, load_settings(args))
 
 
 def cmd_train(args) -> int:
     """`storylint train`: fit and export the promo-tail model, write its card."""
-    from storylint.training.commands import TrainingError, run_train
+    from storylint.training.commands import run_train
 
-    try:
-        return run_train(args)
-    except TrainingError as exc:
-        raise UsageError(str(exc)) from None
+    return _maintainer_command(run_train, args)
 
 
 def cmd_eval(args) -> int:
     """`storylint eval`: held-out metrics of the promo-tail model, written into its card."""
-    from storylint.training.commands import TrainingError, run_eval
+    from storylint.training.commands import run_eval
+
+    return _maintainer_command(run_eval, args)
+
+
+def _maintainer_command(run, *args) -> int:
+    """Run a training or evaluation command: missing data, fixtures or paths, and files that
+    cannot be read or written, are exit 2 naming what is missing, not internal errors."""
+    from storylint.training.checkout import TrainingError
 
     try:
-        return run_eval(args)
+        return run(*args)
     except TrainingError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        raise UsageError(f"{exc.filename}: {exc.strerror or exc}") from None
 
 
 def cmd_explain(args) -> int:

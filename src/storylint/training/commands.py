@@ -12,19 +12,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from storylint.training.checkout import (
+    TrainingError, checkout_default, refuse_installed_copy, source_checkout,
+)
+
 DEFAULT_SEED = 13
 DEFAULT_HASH_BITS = 18  # = storylint.features.DEFAULT_HASH_BITS (not imported: cli builds
 # these options for every command, and `check` must stay light)
-REPO = Path(__file__).resolve().parents[3]
-DEFAULT_FIXTURES = REPO / "fixtures" / "promo-tail"
-DEFAULT_OUTPUT = REPO / "models" / "promo-tail"
-DEFAULT_PIPELINE = REPO / "build" / "promo-tail" / "pipeline.joblib"
-DEFAULT_SEED_STORY = REPO.parent / "shared" / "seeds" / "000_92e443b0f223b98d.txt"
+FIXTURES = "fixtures/promo-tail"
+OUTPUT = "models/promo-tail"
+PIPELINE = "build/promo-tail/pipeline.joblib"
+SEED_STORY = "seeds/000_92e443b0f223b98d.txt"  # in ../shared, beside the data folder
 SEED_TAIL_LINES = [36]
-
-
-class TrainingError(Exception):
-    """Missing data or fixtures for training/evaluation (exit 2)."""
 
 
 def data_paths(args) -> tuple[Path, Path]:
@@ -35,7 +34,7 @@ def data_paths(args) -> tuple[Path, Path]:
     if data is None or not data.is_dir():
         raise TrainingError(f"data folder not found: {args.data or '../shared/data'}; pass "
                             "--data DIR (the public corpora, see ../shared/data/README.md)")
-    fixtures = Path(args.fixtures) if args.fixtures else DEFAULT_FIXTURES
+    fixtures = checkout_default(args.fixtures, FIXTURES, "--fixtures DIR")
     if not (fixtures / "tails.txt").is_file() or not (fixtures / "endings.txt").is_file():
         raise TrainingError(f"fixtures not found: {fixtures} needs tails.txt and endings.txt")
     return data, fixtures
@@ -52,19 +51,20 @@ def run_train(args, say=print) -> int:
     from storylint.training.card import write_card
 
     data, fixtures = data_paths(args)
+    output = refuse_installed_copy(checkout_default(args.output, OUTPUT, "--output DIR"),
+                                   "storylint train")
+    pipeline_path = checkout_default(args.pipeline_out, PIPELINE, "--pipeline-out FILE")
     pools = D.load_pools(data, fixtures)
     scripts = D.make_scripts(pools["train"], args.train_stories, args.seed, D.TRAIN_MIX)
     examples = T.build_examples(scripts, args.seed + 1)
     say(f"training on {len(examples):,} lines from {len(scripts):,} scripts")
     pipeline = T.fit(examples, args.hash_bits, args.c, args.seed)
-    output = Path(args.output)
     val = D.make_scripts(pools["val"], args.val_stories, args.seed + 2)
     with tempfile.TemporaryDirectory() as scratch:  # the real folder is written only at the end
         T.export(pipeline, Path(scratch), Limits(0.5, 0.5), args.stop, {})
         results = E.score_scripts(open_check(scratch), val)
     limits = E.choose_limits(results, args.max_false_alarm, args.trailing_floor)
-    training = _training_facts(args, pools, scripts, examples, val, data, fixtures)
-    pipeline_path = Path(args.pipeline_out)
+    training = _training_facts(args, output, pools, scripts, examples, val, data, fixtures)
     pipeline_path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(pipeline, pipeline_path)
     training["pipeline"] = {"path": _shown(pipeline_path), "sha256": _sha256(pipeline_path),
@@ -79,7 +79,7 @@ def run_train(args, say=print) -> int:
     return 0
 
 
-def _training_facts(args, pools, scripts, examples, val, data, fixtures) -> dict:
+def _training_facts(args, output, pools, scripts, examples, val, data, fixtures) -> dict:
     import joblib
     import numpy
     import scipy
@@ -98,7 +98,7 @@ def _training_facts(args, pools, scripts, examples, val, data, fixtures) -> dict
         documents.setdefault("template-endings", {"role": "ending"})[split] = len(
             pool.template_endings)
     return {
-        "command": _command("train", args, data, fixtures), "seed": args.seed,
+        "command": _command("train", args, output, data, fixtures), "seed": args.seed,
         "C": args.c, "max_false_alarm_rate": args.max_false_alarm,
         "trailing_floor": args.trailing_floor,
         "train_stories": len(scripts), "val_stories": len(val), "rows": len(examples),
@@ -109,16 +109,16 @@ def _training_facts(args, pools, scripts, examples, val, data, fixtures) -> dict
     }
 
 
-def _command(name: str, args, data: Path, fixtures: Path) -> str:
+def _command(name: str, args, model: Path, data: Path, fixtures: Path) -> str:
     import shlex
 
     parts = ["storylint", name, "--data", _shown(data), "--fixtures", _shown(fixtures)]
     if name == "train":
-        parts += ["--output", _shown(Path(args.output)), "--seed", str(args.seed),
+        parts += ["--output", _shown(model), "--seed", str(args.seed),
                   "--train-stories", str(args.train_stories), "--val-stories",
                   str(args.val_stories), "--hash-bits", str(args.hash_bits), "--c", str(args.c)]
     else:
-        parts += ["--model", _shown(Path(args.model)), "--test-stories", str(args.test_stories)]
+        parts += ["--model", _shown(model), "--test-stories", str(args.test_stories)]
     return " ".join(shlex.quote(p) for p in parts)
 
 
@@ -127,7 +127,10 @@ def _shown(path: Path) -> str:
     paths); symlinks are not resolved, so `../shared` stays `../shared`."""
     import os
 
-    relative = os.path.relpath(os.path.abspath(path), REPO)
+    root = source_checkout()
+    if root is None:
+        return str(path)
+    relative = os.path.relpath(os.path.abspath(path), root)
     return relative if not relative.startswith("../..") else str(path)
 
 
@@ -147,7 +150,9 @@ def run_eval(args, say=print) -> int:
     from storylint.training.card import write_card
 
     data, fixtures = data_paths(args)
-    folder = Path(args.model)
+    folder = checkout_default(args.model, OUTPUT, "--model DIR")
+    if args.write and not args.check:
+        refuse_installed_copy(folder, "storylint eval (which writes the metrics into the card)")
     check = open_check(folder)
     manifest = read_manifest(folder)
     seed = manifest.data.get("training", {}).get("seed", DEFAULT_SEED)
@@ -155,8 +160,9 @@ def run_eval(args, say=print) -> int:
     scripts = D.make_scripts(pools["test"], args.test_stories, seed + 3)
     results = E.score_scripts(check, scripts)
     metrics = E.evaluate(results, check.limits())
-    evaluation = {"command": _command("eval", args, data, fixtures), "test_seed": seed + 3,
-                  "seed_story": seed_story_result(check, Path(args.seed_story))}
+    seed_story = Path(args.seed_story) if args.seed_story else data.parent / SEED_STORY
+    evaluation = {"command": _command("eval", args, folder, data, fixtures),
+                  "test_seed": seed + 3, "seed_story": seed_story_result(check, seed_story)}
     say(json.dumps({"overall": metrics["overall"], "seed_story": evaluation["seed_story"]},
                    indent=2))
     if args.check:
@@ -226,10 +232,11 @@ def seed_story_result(check, path: Path) -> dict | None:
 def add_train_arguments(p) -> None:
     """Options of `storylint train`."""
     _data_arguments(p)
-    p.add_argument("--output", default=str(DEFAULT_OUTPUT), metavar="DIR",
-                   help="model folder to write (default: models/promo-tail)")
-    p.add_argument("--pipeline-out", default=str(DEFAULT_PIPELINE), metavar="FILE",
-                   help="where to keep the fitted scikit-learn pipeline (joblib; never shipped)")
+    p.add_argument("--output", metavar="DIR", help=f"model folder to write (default in a "
+                   f"checkout: {OUTPUT}; needed otherwise)")
+    p.add_argument("--pipeline-out", metavar="FILE", help=f"where to keep the fitted "
+                   f"scikit-learn pipeline (joblib; never shipped; default in a checkout: "
+                   f"{PIPELINE}; needed otherwise)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--train-stories", type=int, default=8000, metavar="N")
     p.add_argument("--val-stories", type=int, default=8000, metavar="N")
@@ -245,10 +252,11 @@ def add_train_arguments(p) -> None:
 def add_eval_arguments(p) -> None:
     """Options of `storylint eval`."""
     _data_arguments(p)
-    p.add_argument("--model", default=str(DEFAULT_OUTPUT), metavar="DIR")
+    p.add_argument("--model", metavar="DIR", help=f"model folder (default in a checkout: "
+                   f"{OUTPUT}; needed otherwise)")
     p.add_argument("--test-stories", type=int, default=6000, metavar="N")
-    p.add_argument("--seed-story", default=str(DEFAULT_SEED_STORY), metavar="FILE",
-                   help="the real seed story, checked too when present")
+    p.add_argument("--seed-story", metavar="FILE", help=f"the real seed story, checked too when "
+                   f"present (default: {SEED_STORY} in the folder above the data folder)")
     p.add_argument("--no-write", dest="write", action="store_false",
                    help="print the metrics without updating the manifest and card")
     p.add_argument("--check", action="store_true",
@@ -257,6 +265,6 @@ def add_eval_arguments(p) -> None:
 
 def _data_arguments(p) -> None:
     p.add_argument("--data", metavar="DIR", help="the public corpora (default: ../shared/data)")
-    p.add_argument("--fixtures", metavar="DIR", help="hand-written fixtures (default: "
-                   "fixtures/promo-tail)")
+    p.add_argument("--fixtures", metavar="DIR", help=f"hand-written fixtures (default in a "
+                   f"checkout: {FIXTURES}; needed otherwise)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")

@@ -27,6 +27,7 @@ from storylint.checks.context import far_tokens, find_words, normalize
 from storylint.checks.likely_word import set_key
 from storylint.checks.substitution import match_case
 from storylint.story import Story
+from storylint.training.checkout import refuse_installed_copy, source_checkout
 from storylint.wordmodel import FEATURES
 
 CURATED_RULE, LIKELY_RULE = "confusable-word", "confusable-word-likely"
@@ -134,8 +135,7 @@ class Rules:
         return {set_key(s) for s in self.members.values() if words & set(s)}
 
 
-KNOWN_ERRORS = Path(__file__).resolve().parents[3] / "fixtures" / "confusables" / \
-    "dev-corpus-errors.tsv"
+KNOWN_ERRORS = "fixtures/confusables/dev-corpus-errors.tsv"  # in a checkout
 
 
 @dataclass(frozen=True)
@@ -157,8 +157,14 @@ class KnownError:
             sentence.text[start:end] == self.written
 
 
-def load_known_errors(path: Path = KNOWN_ERRORS) -> list[KnownError]:
-    """The hand-checked list of errors in the dev sentences (empty when the file is absent)."""
+def load_known_errors(path: Path | None = None) -> list[KnownError]:
+    """The hand-checked list of errors in the dev sentences (the checkout's by default; empty
+    when the file is absent, e.g. for an installed storylint)."""
+    if path is None:
+        root = source_checkout()
+        if root is None:
+            return []
+        path = root / KNOWN_ERRORS
     if not path.is_file():
         return []
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
@@ -491,7 +497,8 @@ def _build(args, config, data: Path) -> int:
 
     rules, _ = load_rules(config)
     rule = rule_index(rules)[LIKELY_RULE]
-    folder = data_dir("models") / rule.options["model"]
+    folder = refuse_installed_copy(data_dir("models") / rule.options["model"],
+                                   "storylint confusables build")
     train = [s.text for s in load_split(data, "train")]
     source = {"name": f"word pairs counted in the train split ({len(train):,} sentences) of the "
                       "BBC News, AG News and Lee (ABC) corpora, storylint.training.typo_eval",
@@ -508,6 +515,7 @@ def _tune(args, config, data: Path) -> int:
     from storylint.training.confusables import write_manifest
 
     rules = Rules(config)
+    refuse_installed_copy(rules.likely.check.model.folder, "storylint confusables tune")
     dev, known = load_split(data, "dev"), load_known_errors()
     points = tuning_points(rules, dev, known)
     weights = fit_weights(points)
@@ -541,6 +549,9 @@ def _eval(args, config, data: Path) -> int:
         raise UsageError("--show prints sentences; use it on --split dev or train only (the "
                          "held-out split is never inspected)")
     known = load_known_errors() if split == "dev" else []
+    if split == "dev" and source_checkout() is None:
+        print(f"note: no checkout, so no {KNOWN_ERRORS}: flags on errors already in the dev "
+              "sentences count as false alarms", file=sys.stderr)
     if args.audit:
         known = known + load_audit(Path(args.audit))
     report = evaluate(Rules(config), load_split(data, split), show=args.show, known=known)
