@@ -46,9 +46,9 @@ def test_installed_a_default_path_is_refused_naming_the_option(installed):
 
 def test_the_installed_copy_of_a_bundled_model_is_never_rewritten(installed):
     with pytest.raises(TrainingError, match="bundled model of an installed storylint"):
-        refuse_installed_copy(MODELS / "confusables", "storylint confusables build")
+        refuse_installed_copy(MODELS / "confusables", "storylint confusables build", "do X")
     own = installed / "my-model"
-    assert refuse_installed_copy(own, "storylint train") == own
+    assert refuse_installed_copy(own, "storylint train", "do X") == own
 
 
 def test_train_installed_asks_for_fixtures_then_output_before_any_work(installed, capsys):
@@ -60,7 +60,8 @@ def test_train_installed_asks_for_fixtures_then_output_before_any_work(installed
     assert "give --output DIR" in capsys.readouterr().err
     assert main(["train", "--data", str(data), "--fixtures", str(PROMO_FIXTURES),
                  "--output", str(MODELS / "promo-tail")]) == 2
-    assert "would rewrite" in capsys.readouterr().err
+    assert "would rewrite" in (err := capsys.readouterr().err)
+    assert "give --output another folder" in err
     assert not (installed / "site-packages").exists()  # nothing written anywhere
 
 
@@ -73,7 +74,8 @@ def test_eval_installed_needs_a_model_and_leaves_the_installed_card_alone(instal
     card = MODELS / "promo-tail" / "manifest.json"
     before = card.read_bytes()
     assert main([*common, "--model", str(card.parent)]) == 2
-    assert "writes the metrics into the card" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "writes the metrics into the card" in err and "add --no-write" in err
     assert card.read_bytes() == before
 
 
@@ -86,6 +88,7 @@ def test_confusables_build_and_tune_refuse_the_installed_copy(installed, capsys,
     assert main(["confusables", action, "--data", str(data)]) == 2
     err = capsys.readouterr().err
     assert f"storylint confusables {action} would rewrite" in err, err
+    assert "`model` option of confusable-word-likely" in err
     assert manifest.read_bytes() == before
 
 

@@ -36,12 +36,11 @@ def checkout_default(given: str | None, relative: str, option: str) -> Path:
     return root / relative
 
 
-def refuse_installed_copy(folder: Path, command: str) -> Path:
+def refuse_installed_copy(folder: Path, command: str, instead: str) -> Path:
     """`folder`, unless it lies inside the installed storylint package: `command` would
     rewrite the copy of a bundled model that pip installed (a checkout's models/, or any
-    folder of the user's, is fine)."""
+    folder of the user's, is fine). `instead` says what to do."""
     if folder.resolve().is_relative_to(PACKAGE):
         raise TrainingError(f"{command} would rewrite {folder}, the bundled model of an "
-                            "installed storylint; run it from a source checkout (a clone of "
-                            "storylint), or point the rule's `model` option at a copy")
+                            f"installed storylint; {instead}")
     return folder

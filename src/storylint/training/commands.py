@@ -52,7 +52,7 @@ def run_train(args, say=print) -> int:
 
     data, fixtures = data_paths(args)
     output = refuse_installed_copy(checkout_default(args.output, OUTPUT, "--output DIR"),
-                                   "storylint train")
+                                   "storylint train", "give --output another folder")
     pipeline_path = checkout_default(args.pipeline_out, PIPELINE, "--pipeline-out FILE")
     pools = D.load_pools(data, fixtures)
     scripts = D.make_scripts(pools["train"], args.train_stories, args.seed, D.TRAIN_MIX)
@@ -152,7 +152,8 @@ def run_eval(args, say=print) -> int:
     data, fixtures = data_paths(args)
     folder = checkout_default(args.model, OUTPUT, "--model DIR")
     if args.write and not args.check:
-        refuse_installed_copy(folder, "storylint eval (which writes the metrics into the card)")
+        refuse_installed_copy(folder, "storylint eval (which writes the metrics into the card)",
+                              "add --no-write, or give --model a copy of it")
     check = open_check(folder)
     manifest = read_manifest(folder)
     seed = manifest.data.get("training", {}).get("seed", DEFAULT_SEED)

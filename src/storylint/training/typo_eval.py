@@ -136,6 +136,8 @@ class Rules:
 
 
 KNOWN_ERRORS = "fixtures/confusables/dev-corpus-errors.tsv"  # in a checkout
+INSTEAD_OF_INSTALLED = ("run it from a source checkout (a clone of storylint), or point the "
+                        f"`model` option of {LIKELY_RULE} at a copy of the model in your config")
 
 
 @dataclass(frozen=True)
@@ -498,7 +500,7 @@ def _build(args, config, data: Path) -> int:
     rules, _ = load_rules(config)
     rule = rule_index(rules)[LIKELY_RULE]
     folder = refuse_installed_copy(data_dir("models") / rule.options["model"],
-                                   "storylint confusables build")
+                                   "storylint confusables build", INSTEAD_OF_INSTALLED)
     train = [s.text for s in load_split(data, "train")]
     source = {"name": f"word pairs counted in the train split ({len(train):,} sentences) of the "
                       "BBC News, AG News and Lee (ABC) corpora, storylint.training.typo_eval",
@@ -515,7 +517,8 @@ def _tune(args, config, data: Path) -> int:
     from storylint.training.confusables import write_manifest
 
     rules = Rules(config)
-    refuse_installed_copy(rules.likely.check.model.folder, "storylint confusables tune")
+    refuse_installed_copy(rules.likely.check.model.folder, "storylint confusables tune",
+                          INSTEAD_OF_INSTALLED)
     dev, known = load_split(data, "dev"), load_known_errors()
     points = tuning_points(rules, dev, known)
     weights = fit_weights(points)
