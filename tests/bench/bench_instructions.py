@@ -25,8 +25,8 @@ data misses and the L2 misses. These, not instructions, are what a busy neighbou
 slows down: an L2 miss is served by the shared L3 when it holds the line, by memory when
 another tenant has evicted it. `--last-level SIZE,WAYS,LINE` simulates another machine's L2 in
 place of this one's (on the bar's workload a 512 KB 8-way L2 misses 2.6 times as often as
-this host's 2 MB one). The machine (processor, cache sizes) is printed first. Needs `valgrind`; 300 stories take about a
-minute per tree (five with --cache).
+this host's 2 MB one). The machine (processor, cache sizes) is printed first. Needs
+`valgrind`; 300 stories take about a minute per tree (five with --cache).
 """
 from __future__ import annotations
 
